@@ -1,0 +1,86 @@
+// Opens the database: PostgreSQL over `pg` when DATABASE_URL is set, the embedded PGlite otherwise.
+// Both give the same Kysely<Database>; dates come back as 'YYYY-MM-DD' strings on both.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** The schema the tables live in ('public' unless a test gave its own). */
+  schema: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when absent, PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; when absent with no databaseUrl, an in-memory PGlite (tests). */
+  pgliteDir?: string;
+  /** PostgreSQL only: put every table in this schema (tests isolate files this way). */
+  schema?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  onPoolError?: (err: Error) => void;
+}
+
+const DATE_OID = 1082;
+const keepDateString = (value: string) => value;
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  return openPglite(options.pgliteDir);
+}
+
+async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const schema = options.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    // A finite wait for a free or new connection, and a ceiling on any statement (pg's defaults wait forever).
+    connectionTimeoutMillis: 5000,
+    statement_timeout: 15000,
+    idleTimeoutMillis: 30000,
+    options: schema === 'public' ? undefined : `-c search_path=${schema}`,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID ? keepDateString : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's error (the server restarted, the network dropped) must not crash the process.
+  pool.on('error', (err) => options.onPoolError?.(err));
+  if (schema !== 'public') {
+    const client = await pool.connect();
+    try {
+      await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      client.release();
+    }
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', schema, close: () => db.destroy() };
+}
+
+async function openPglite(dir?: string): Promise<DatabaseHandle> {
+  if (dir) mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = await PGlite.create({ dataDir: dir, parsers: { [DATE_OID]: keepDateString } });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };
+}
+
+/** True when the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

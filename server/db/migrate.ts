@@ -1,0 +1,42 @@
+// Runs the migrations in ../../migrations with Kysely's Migrator (date-prefixed, frozen files).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+class MigrationFolder implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+    const migrations: Record<string, Migration> = {};
+    for (const file of files) {
+      migrations[file.replace(/\.(ts|js)$/, '')] = await import(pathToFileURL(path.join(MIGRATIONS_DIR, file)).href);
+    }
+    return migrations;
+  }
+}
+
+export function createMigrator(db: Kysely<any>, schema = 'public'): Migrator {
+  return new Migrator({ db, provider: new MigrationFolder(), migrationTableSchema: schema });
+}
+
+/** Migrates to the latest version; throws with the failing migration's name on error. */
+export async function migrateToLatest(db: Kysely<any>, schema = 'public'): Promise<MigrationResultSet> {
+  const result = await createMigrator(db, schema).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '(不明)';
+    throw new Error(`マイグレーション ${failed} に失敗しました: ${String((result.error as Error).message ?? result.error)}`);
+  }
+  return result;
+}
+
+/** True when every migration in the folder has been applied. */
+export async function isMigrated(db: Kysely<any>, schema = 'public'): Promise<boolean> {
+  try {
+    const migrations = await createMigrator(db, schema).getMigrations();
+    return migrations.every((m) => m.executedAt !== undefined);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,146 @@
+// The one Database interface: every table as Kysely sees it, with Selectable/Insertable/Updateable aliases.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Answer, Disclosure, NextPlan, OrganiserRole, ResponseStatus, SurveyStatus } from '../domain/glossary.js';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** `date` columns are read as 'YYYY-MM-DD' strings (type parsers set in database.ts). */
+type DateString = ColumnType<string, string, string>;
+type Json = ColumnType<unknown, string | null | undefined, string | null>;
+
+export interface OrganisersTable {
+  id: Generated<number>;
+  email: string;
+  name: ColumnType<string, string | undefined, string>;
+  password_hash: string;
+  role: OrganiserRole;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface CitiesTable {
+  code: string;
+  name: string;
+  prefecture: string;
+  population: number;
+  population_date: DateString | null;
+  email: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SurveysTable {
+  id: Generated<number>;
+  title: string;
+  status: ColumnType<SurveyStatus, SurveyStatus | undefined, SurveyStatus>;
+  host_city_code: string;
+  deadline: DateString;
+  band_thresholds: number[];
+  template: string;
+  intro_text: ColumnType<string, string | undefined, string>;
+  copied_from_survey_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MeasuresTable {
+  id: Generated<number>;
+  survey_id: number;
+  code: string;
+  category: string;
+  label: string;
+  position: number;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface ParticipantsTable {
+  survey_id: number;
+  city_code: string;
+  population: number;
+  population_date: DateString | null;
+  band_index: number;
+  added_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  survey_id: number;
+  city_code: string;
+  token_hash: string;
+  issued_at: Timestamp;
+  sent_at: NullableTimestamp;
+  opened_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ResponsesTable {
+  id: Generated<number>;
+  survey_id: number;
+  city_code: string;
+  status: ColumnType<ResponseStatus, ResponseStatus | undefined, ResponseStatus>;
+  version: ColumnType<number, number | undefined, number>;
+  contact_department: ColumnType<string, string | undefined, string>;
+  contact_person_kana: ColumnType<string, string | undefined, string>;
+  contact_phone: ColumnType<string, string | undefined, string>;
+  contact_email: ColumnType<string, string | undefined, string>;
+  has_plan: boolean | null;
+  plan_name: ColumnType<string, string | undefined, string>;
+  plan_latest_number: number | null;
+  plan_update_cycle_years: number | null;
+  plan_update_irregular: ColumnType<boolean, boolean | undefined, boolean>;
+  plan_period_start: number | null;
+  plan_period_end: number | null;
+  next_plan: NextPlan | null;
+  plan_notes: ColumnType<string, string | undefined, string>;
+  disclosure: Disclosure | null;
+  submitted_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: ColumnType<string, string | undefined, string>;
+}
+
+export interface ResponseAnswersTable {
+  response_id: number;
+  measure_id: number;
+  answer: Answer;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_type: 'organiser' | 'respondent' | 'system';
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  survey_id: number | null;
+  before: Json;
+  after: Json;
+}
+
+export interface Database {
+  organisers: OrganisersTable;
+  cities: CitiesTable;
+  surveys: SurveysTable;
+  measures: MeasuresTable;
+  participants: ParticipantsTable;
+  invitations: InvitationsTable;
+  responses: ResponsesTable;
+  response_answers: ResponseAnswersTable;
+  audit_log: AuditLogTable;
+}
+
+export type Organiser = Selectable<OrganisersTable>;
+export type NewOrganiser = Insertable<OrganisersTable>;
+export type City = Selectable<CitiesTable>;
+export type NewCity = Insertable<CitiesTable>;
+export type Survey = Selectable<SurveysTable>;
+export type NewSurvey = Insertable<SurveysTable>;
+export type SurveyUpdate = Updateable<SurveysTable>;
+export type Measure = Selectable<MeasuresTable>;
+export type NewMeasure = Insertable<MeasuresTable>;
+export type Participant = Selectable<ParticipantsTable>;
+export type Invitation = Selectable<InvitationsTable>;
+export type ResponseRow = Selectable<ResponsesTable>;
+export type ResponseUpdate = Updateable<ResponsesTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

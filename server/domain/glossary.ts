@@ -1,0 +1,59 @@
+// The domain's words, glossed once: each English name used in code, with the Japanese term staff use.
+// UI text uses the Japanese; code, tables and JSON use the English.
+export const GLOSSARY = {
+  survey: '調査（調査回。例: 中核市情報化推進計画調査）',
+  round: '調査回（前回の調査をコピーして作る今回の調査）',
+  measure: '対策（調査票の表の 1 行。例: ICTガバナンスの強化）',
+  category: '分類（自治体の対策 / 自治体の業務 / 地域 / インフラ）',
+  band: '人口区分（30万人未満の市 / 30万人以上50万人未満の市 / 50万人以上の市）',
+  participant: '照会先団体（調査の対象として名簿から加えた市。人口は追加時点の値を保持）',
+  invitation: '依頼（団体ごとの個人用リンク）',
+  response: '回答（1 調査 × 1 団体に 1 件。一時保存 = draft、送信済 = submitted）',
+  disclosure: '調査結果の取扱い（公表可否: すべて公表してよい / 市名を伏せれば公表してよい / 公表しない）',
+  hostCity: '本市（調査を行う市。集計には含めず、本市欄に自らの回答を示す）',
+  implemented: '実施済',
+  studying: '検討中',
+  none: '未実施',
+  rate: '実施・検討率（(実施済 + 検討中) / 回答団体数 × 100）',
+  organiser: '照会元の職員（情報企画課）',
+  respondent: '回答団体の担当者',
+  roster: '団体名簿（全国地方公共団体コード・人口・照会先メールアドレス）',
+  cityCode: '全国地方公共団体コード（6 桁、末尾は検査数字）',
+  plan: '情報化計画（計画名称・最新番号・更新頻度・計画期間・次期計画）',
+} as const;
+
+export const SURVEY_STATUSES = ['draft', 'open', 'closed', 'published'] as const;
+export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
+export const SURVEY_STATUS_LABELS: Record<SurveyStatus, string> = {
+  draft: '準備中',
+  open: '回答受付中',
+  closed: '締切',
+  published: '結果公表',
+};
+
+export const ANSWERS = ['implemented', 'studying', 'none'] as const;
+export type Answer = (typeof ANSWERS)[number];
+export const ANSWER_LABELS: Record<Answer, string> = { implemented: '実施済', studying: '検討中', none: '未実施' };
+
+export const DISCLOSURES = ['public', 'anonymous', 'private'] as const;
+export type Disclosure = (typeof DISCLOSURES)[number];
+export const DISCLOSURE_LABELS: Record<Disclosure, string> = {
+  public: 'すべて公表してよい',
+  anonymous: '市名を伏せれば公表してよい',
+  private: '公表しない',
+};
+
+export const NEXT_PLANS = ['update', 'merge', 'abolish', 'undecided'] as const;
+export type NextPlan = (typeof NEXT_PLANS)[number];
+export const NEXT_PLAN_LABELS: Record<NextPlan, string> = {
+  update: '更新',
+  merge: '他計画へ統合',
+  abolish: '廃止',
+  undecided: '未定',
+};
+
+export const RESPONSE_STATUSES = ['draft', 'submitted'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
+
+export const ORGANISER_ROLES = ['admin', 'staff'] as const;
+export type OrganiserRole = (typeof ORGANISER_ROLES)[number];

@@ -1,0 +1,91 @@
+// The one error handler: domain errors and schema failures become API.md's error body (Japanese
+// message, errors[] with paths); 5xx bodies say nothing internal and the log carries the request id.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { DomainError, type FieldError } from '../domain/errors.js';
+import { toFieldErrors, validationSummary, type SchemaError } from '../domain/validation-messages.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+/** Japanese messages for Fastify's own client errors. */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: '送信されたデータが大きすぎます',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'この形式（Content-Type）のデータは受け付けられません',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'JSON の本文が空です',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'JSON の形式が正しくありません',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length が本文の長さと一致しません',
+};
+
+export function errorBody(statusCode: number, message: string, extra: Partial<ErrorBody> = {}): ErrorBody {
+  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...extra };
+}
+
+/** True for errors that mean the database cannot be reached right now (answered with 503). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(e.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message ?? '');
+}
+
+export function toErrorReply(err: FastifyError | DomainError | Error, request: FastifyRequest): ErrorBody {
+  if (err instanceof DomainError) {
+    return errorBody(err.statusCode, err.message, { code: err.code, ...(err.errors ? { errors: err.errors } : {}) });
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const errors = toFieldErrors(fe.validation as SchemaError[]);
+    return errorBody(400, validationSummary(fe.validationContext, errors.length), { code: 'VALIDATION', errors });
+  }
+  if (isDatabaseUnavailable(err)) {
+    return errorBody(503, 'データベースに接続できません。しばらくしてから再度お試しください', { code: 'DATABASE_UNAVAILABLE' });
+  }
+  const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+  if (status === 500) {
+    return errorBody(500, `サーバー内部でエラーが発生しました（受付番号: ${request.id}）`, { code: 'INTERNAL' });
+  }
+  const message = (fe.code && FASTIFY_MESSAGES[fe.code]) ?? (status === 429 ? '操作の回数が多すぎます。しばらく待ってから再度お試しください' : fe.message);
+  return errorBody(status, message, { code: fe.code });
+}
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const body = toErrorReply(err, request);
+    if (body.statusCode >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
+    else request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
+    if (body.statusCode === 503) reply.header('Retry-After', '5');
+    if (body.statusCode === 429 && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '60');
+    return reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body = errorBody(404, `ページが見つかりません: ${request.method} ${request.url.split('?')[0]}`, { code: 'NOT_FOUND' });
+    if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html') || !reply.view) {
+      return reply.code(404).send(body);
+    }
+    return reply.code(404).view('pages/error.hbs', { title: 'ページが見つかりません', message: body.message });
+  });
+}
+
+export default fp(errorsPlugin, { name: 'errors' });

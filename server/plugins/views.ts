@@ -1,0 +1,41 @@
+// Server-rendered pages: Handlebars templates in ../templates (layout + partials), static assets at /assets.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import Handlebars from 'handlebars';
+import { registerHelpers } from '../domain/template-helpers.js';
+
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+
+function partialsIn(dir: string): Record<string, string> {
+  const partials: Record<string, string> = {};
+  for (const file of readdirSync(path.join(TEMPLATES_DIR, dir))) {
+    if (file.endsWith('.hbs')) partials[file.replace(/\.hbs$/, '')] = `${dir}/${file}`;
+  }
+  return partials;
+}
+
+async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {
+  const handlebars = Handlebars.create();
+  registerHelpers(handlebars);
+  await app.register(view, {
+    engine: { handlebars },
+    root: TEMPLATES_DIR,
+    layout: 'layouts/main.hbs',
+    options: { partials: partialsIn('partials') },
+    production: opts.production,
+    defaultContext: { siteName: '中核市情報化推進計画調査システム' },
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(TEMPLATES_DIR, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: opts.production ? '1h' : 0,
+  });
+}
+
+export default fp(viewsPlugin, { name: 'views' });

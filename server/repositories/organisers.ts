@@ -1,0 +1,28 @@
+// SQL for organiser accounts (情報企画課 staff).
+import type { Db } from '../db/database.js';
+import type { Organiser } from '../db/schema.js';
+import type { OrganiserRole } from '../domain/glossary.js';
+
+export async function findOrganiserByEmail(db: Db, email: string): Promise<Organiser | undefined> {
+  return db.selectFrom('organisers').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export async function findOrganiser(db: Db, id: number): Promise<Organiser | undefined> {
+  return db.selectFrom('organisers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countOrganisers(db: Db): Promise<number> {
+  const row = await db.selectFrom('organisers').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function createOrganiser(
+  db: Db,
+  values: { email: string; name?: string; passwordHash: string; role: OrganiserRole },
+): Promise<Organiser> {
+  return db
+    .insertInto('organisers')
+    .values({ email: values.email.toLowerCase(), name: values.name ?? '', password_hash: values.passwordHash, role: values.role })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

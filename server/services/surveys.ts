@@ -1,0 +1,144 @@
+// Survey use cases: create from a template, view, edit and move status, add participants.
+// Handlers call these; each write runs in one transaction and leaves an audit entry.
+import type { Db } from '../db/database.js';
+import type { Survey } from '../db/schema.js';
+import { bandIndexFor, bandsFor, bandThresholdsProblem, DEFAULT_BAND_THRESHOLDS } from '../domain/bands.js';
+import { badRequest, conflict, notFound } from '../domain/errors.js';
+import { SURVEY_STATUS_LABELS, type SurveyStatus } from '../domain/glossary.js';
+import { canMoveSurvey } from '../domain/survey-status.js';
+import { CHUKAKUSHI_2018, SURVEY_TEMPLATES } from '../domain/templates/chukakushi-2018.js';
+import { type Actor, recordAudit } from '../repositories/audit.js';
+import { findCities, findCity } from '../repositories/cities.js';
+import {
+  addParticipants,
+  countParticipants,
+  findSurvey,
+  insertMeasures,
+  insertSurvey,
+  listMeasures,
+  rebandParticipants,
+  updateSurvey,
+} from '../repositories/surveys.js';
+import type { CreateSurveyInput, PatchSurveyInput, SurveyView } from '../schemas/surveys.js';
+
+export async function getSurveyOr404(db: Db, id: number): Promise<Survey> {
+  const survey = await findSurvey(db, id);
+  if (!survey) throw notFound('調査');
+  return survey;
+}
+
+export async function surveyView(db: Db, survey: Survey): Promise<SurveyView> {
+  const measures = await listMeasures(db, survey.id);
+  return {
+    id: survey.id,
+    title: survey.title,
+    status: survey.status,
+    hostCityCode: survey.host_city_code,
+    deadline: survey.deadline,
+    bandThresholds: survey.band_thresholds,
+    bands: bandsFor(survey.band_thresholds),
+    measures: measures.map((m) => ({ code: m.code, category: m.category, label: m.label })),
+    template: survey.template,
+    introText: survey.intro_text,
+    participants: await countParticipants(db, survey.id),
+    copiedFromSurveyId: survey.copied_from_survey_id,
+  };
+}
+
+function checkThresholds(thresholds: number[]): void {
+  const problem = bandThresholdsProblem(thresholds);
+  if (problem) throw badRequest(problem, [{ path: '/bandThresholds', message: problem }]);
+}
+
+async function requireRosterCity(db: Db, code: string, path: string) {
+  const city = await findCity(db, code);
+  if (!city) {
+    const message = `団体コード「${code}」の団体が名簿にありません。先に団体名簿に登録してください`;
+    throw badRequest(message, [{ path, message }]);
+  }
+  return city;
+}
+
+/** Adds cities to a survey with a snapshot of their population and band; returns how many were new. */
+async function addCitiesToSurvey(db: Db, survey: Survey, codes: string[]): Promise<number> {
+  const unique = [...new Set(codes)];
+  const cities = await findCities(db, unique);
+  const known = new Set(cities.map((c) => c.code));
+  const missing = unique.filter((c) => !known.has(c));
+  if (missing.length > 0) {
+    const message = `名簿にない団体コードがあります: ${missing.join('、')}`;
+    throw badRequest(
+      message,
+      missing.map((code) => ({ path: `/cityCodes/${codes.indexOf(code)}`, message: `団体コード「${code}」の団体が名簿にありません` })),
+    );
+  }
+  return addParticipants(
+    db,
+    survey.id,
+    cities.map((c) => ({
+      cityCode: c.code,
+      population: c.population,
+      populationDate: c.population_date,
+      bandIndex: bandIndexFor(c.population, survey.band_thresholds),
+    })),
+  );
+}
+
+export async function createSurvey(db: Db, input: CreateSurveyInput, actor: Actor): Promise<Survey> {
+  const thresholds = input.bandThresholds ?? DEFAULT_BAND_THRESHOLDS;
+  checkThresholds(thresholds);
+  const template = SURVEY_TEMPLATES[input.template ?? CHUKAKUSHI_2018.id];
+  return db.transaction().execute(async (trx) => {
+    await requireRosterCity(trx, input.hostCityCode, '/hostCityCode');
+    const survey = await insertSurvey(trx, {
+      title: input.title.trim(),
+      host_city_code: input.hostCityCode,
+      deadline: input.deadline,
+      band_thresholds: thresholds,
+      template: template.id,
+      intro_text: input.introText ?? template.introText,
+    });
+    await insertMeasures(trx, survey.id, template.measures);
+    await addCitiesToSurvey(trx, survey, [survey.host_city_code]);
+    await recordAudit(trx, { actor, action: 'create', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: survey });
+    return survey;
+  });
+}
+
+export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, actor: Actor): Promise<Survey> {
+  return db.transaction().execute(async (trx) => {
+    const before = await getSurveyOr404(trx, id);
+    if (patch.status !== undefined && patch.status !== before.status && !canMoveSurvey(before.status, patch.status)) {
+      throw conflict(
+        `調査の状態を「${SURVEY_STATUS_LABELS[before.status]}」から「${SURVEY_STATUS_LABELS[patch.status as SurveyStatus]}」へ変更することはできません`,
+      );
+    }
+    if (patch.bandThresholds) checkThresholds(patch.bandThresholds);
+    if (patch.hostCityCode) await requireRosterCity(trx, patch.hostCityCode, '/hostCityCode');
+    const after = await updateSurvey(trx, id, {
+      status: patch.status,
+      title: patch.title?.trim(),
+      host_city_code: patch.hostCityCode,
+      deadline: patch.deadline,
+      band_thresholds: patch.bandThresholds,
+      intro_text: patch.introText,
+    });
+    if (patch.bandThresholds) await rebandParticipants(trx, id, (p) => bandIndexFor(p, after.band_thresholds));
+    if (patch.hostCityCode) await addCitiesToSurvey(trx, after, [after.host_city_code]);
+    await recordAudit(trx, { actor, action: patch.status && patch.status !== before.status ? `status:${patch.status}` : 'update', entity: 'survey', entityId: id, surveyId: id, before, after });
+    return after;
+  });
+}
+
+/** Adds roster cities (and the host city) as participants; returns the survey's participant count. */
+export async function addSurveyParticipants(db: Db, id: number, cityCodes: string[], actor: Actor): Promise<{ participants: number; added: number }> {
+  return db.transaction().execute(async (trx) => {
+    const survey = await getSurveyOr404(trx, id);
+    // The host goes last so that error paths (/cityCodes/i) index the caller's own list.
+    const added = await addCitiesToSurvey(trx, survey, [...cityCodes, survey.host_city_code]);
+    if (added > 0) {
+      await recordAudit(trx, { actor, action: 'add-participants', entity: 'survey', entityId: id, surveyId: id, after: { cityCodes } });
+    }
+    return { participants: await countParticipants(trx, id), added };
+  });
+}

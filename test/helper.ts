@@ -1,0 +1,84 @@
+// Builds the app on a fresh, migrated database for one test file: an in-memory PGlite by default,
+// or a schema of its own in PostgreSQL when DATABASE_URL is set (so files run in parallel).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.js';
+import { type Config, loadConfig } from '../server/config.js';
+import { type DatabaseHandle, openDatabase } from '../server/db/database.js';
+import { migrateToLatest } from '../server/db/migrate.js';
+import { seedDatabase } from '../server/db/seed.js';
+import { hashPassword } from '../server/domain/passwords.js';
+import { createOrganiser } from '../server/repositories/organisers.js';
+
+export const TEST_DATABASE_URL = process.env.DATABASE_URL || undefined;
+
+export interface TestContext {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A fresh database: PGlite in memory, or a new PostgreSQL schema; migrated. */
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  const schema = TEST_DATABASE_URL ? `test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 });
+  await migrateToLatest(database.db, database.schema);
+  const close = database.close;
+  return {
+    ...database,
+    close: async () => {
+      if (schema) await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
+      await close();
+    },
+  };
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'survey-test-')),
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://survey.example.lg.jp',
+    ...(TEST_DATABASE_URL ? { DATABASE_URL: TEST_DATABASE_URL } : {}),
+    ...env,
+  });
+}
+
+export async function buildTestApp(opts: { seed?: boolean; env?: Record<string, string>; clock?: () => Date } = {}): Promise<TestContext> {
+  const database = await openTestDatabase();
+  if (opts.seed) await seedDatabase(database.db, { today: new Date('2026-11-21T00:00:00Z') });
+  const config = testConfig(opts.env);
+  const app = await buildApp(config, { database, clock: opts.clock });
+  await app.ready();
+  return {
+    app,
+    database,
+    config,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export const ORGANISER = { email: 'joho@city.nishinomiya.example.lg.jp', password: 'correct horse battery staple' };
+
+/** Creates an organiser account and returns a bearer header for it. */
+export async function loginOrganiser(
+  ctx: TestContext,
+  account: { email: string; password: string; role?: 'admin' | 'staff' } = ORGANISER,
+): Promise<{ authorization: string }> {
+  await createOrganiser(ctx.database.db, {
+    email: account.email,
+    passwordHash: await hashPassword(account.password),
+    role: account.role ?? 'admin',
+  }).catch(() => undefined);
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: account.email, password: account.password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return { authorization: `Bearer ${res.json().token}` };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Each file builds its own database (an in-memory PGlite, or its own PostgreSQL schema).
+    fileParallelism: true,
+    maxWorkers: 2,
+    // Under CI a JSON report is written too, so .ci/run can print a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: process.env.CI ? { json: process.env.VITEST_JSON_REPORT ?? 'test-results/vitest.json' } : undefined,
+  },
+});
