@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { isValidCityCode } from './domain/city-code.js';
 import authPlugin from './plugins/auth.js';
+import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(securityPlugin);
   await app.register(dbPlugin, { database: deps.database });
   await app.register(authPlugin, { config });
+  await app.register(csrfPlugin);
   await app.register(viewsPlugin, { production: config.production });
   await app.register(docsPlugin, { publicUrl: config.publicUrl });
 

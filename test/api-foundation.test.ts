@@ -1,4 +1,5 @@
 // The foundation's API (API.md): health, organiser session, roster, surveys, participants.
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const inject = (opts: Parameters<TestContext['app']['inject']>[0]) => ctx.app.inject(opts);
+const inject = (opts: InjectOptions) => ctx.app.inject(opts);
 
 describe('health and documentation', () => {
   it('GET /health says ok once the database is migrated', async () => {

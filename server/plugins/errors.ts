@@ -35,6 +35,8 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'JSON の本文が空です',
   FST_ERR_CTP_INVALID_JSON_BODY: 'JSON の形式が正しくありません',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length が本文の長さと一致しません',
+  FST_CSRF_INVALID_TOKEN: '画面の有効期限が切れたか、不正な送信です。ページを再読み込みしてからもう一度送信してください',
+  FST_CSRF_MISSING_SECRET: '画面の有効期限が切れたか、不正な送信です。ページを再読み込みしてからもう一度送信してください',
 };
 
 export function errorBody(statusCode: number, message: string, extra: Partial<ErrorBody> = {}): ErrorBody {
