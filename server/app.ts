@@ -11,6 +11,7 @@ import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
+import mailPlugin from './plugins/mail.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
 import cityRoutes from './routes/api/cities.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   database: DatabaseHandle;
   /** The current time; tests pass a fixed clock. */
   clock?: () => Date;
+  /** Delays between SMTP attempts; tests shorten them. */
+  mailRetryDelaysMs?: number[];
 }
 
 declare module 'fastify' {
@@ -61,6 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(securityPlugin);
   await app.register(dbPlugin, { database: deps.database });
   await app.register(authPlugin, { config });
+  await app.register(mailPlugin, { smtpUrl: config.smtpUrl, from: config.mailFrom, retryDelaysMs: deps.mailRetryDelaysMs });
   await app.register(csrfPlugin);
   await app.register(viewsPlugin, { production: config.production });
   await app.register(docsPlugin, { publicUrl: config.publicUrl });

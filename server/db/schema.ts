@@ -118,6 +118,25 @@ export interface AuditLogTable {
   after: Json;
 }
 
+export type MailKind = 'invitation' | 'reminder' | 'receipt' | 'results' | 'other';
+export type MailStatus = 'queued' | 'sent' | 'failed' | 'outbox';
+
+export interface MailMessagesTable {
+  id: Generated<number>;
+  kind: MailKind;
+  survey_id: number | null;
+  city_code: string | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  status: MailStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
 export interface Database {
   organisers: OrganisersTable;
   cities: CitiesTable;
@@ -128,6 +147,7 @@ export interface Database {
   responses: ResponsesTable;
   response_answers: ResponseAnswersTable;
   audit_log: AuditLogTable;
+  mail_messages: MailMessagesTable;
 }
 
 export type Organiser = Selectable<OrganisersTable>;
@@ -144,3 +164,4 @@ export type Invitation = Selectable<InvitationsTable>;
 export type ResponseRow = Selectable<ResponsesTable>;
 export type ResponseUpdate = Updateable<ResponsesTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type MailMessage = Selectable<MailMessagesTable>;
