@@ -56,6 +56,9 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   });
   // An idle client's error (the server restarted, the network dropped) must not crash the process.
   pool.on('error', (err) => options.onPoolError?.(err));
+  // A checked-out client between queries has no listener of pg's own: give every client one, so a dropped
+  // connection becomes a failed query (answered 503) rather than an uncaught exception.
+  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
   if (schema !== 'public') {
     const client = await pool.connect();
     try {
