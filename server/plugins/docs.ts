@@ -18,7 +18,8 @@ async function docsPlugin(app: FastifyInstance, opts: { publicUrl: string }) {
       servers: [{ url: opts.publicUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: '照会元のトークン（POST /api/v1/session）または依頼トークン' },
+          bearer: { type: 'http', scheme: 'bearer', description: '照会元のトークン（POST /api/v1/session）' },
+          invitation: { type: 'http', scheme: 'bearer', description: '回答団体の依頼トークン（依頼メールの個人用リンクに含まれるもの）' },
         },
       },
       tags: [

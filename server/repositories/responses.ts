@@ -1,0 +1,157 @@
+// SQL for responses (one per survey × city) and their per-measure answers.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { ResponseRow } from '../db/schema.js';
+import type { Answer, ResponseStatus } from '../domain/glossary.js';
+import type { ResponseAnswers } from '../domain/response.js';
+
+export async function findResponse(db: Db, surveyId: number, cityCode: string, opts: { forUpdate?: boolean } = {}): Promise<ResponseRow | undefined> {
+  let q = db.selectFrom('responses').selectAll().where('survey_id', '=', surveyId).where('city_code', '=', cityCode);
+  if (opts.forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** Measure code → answer for one response (retired measures left out). */
+export async function loadMeasureAnswers(db: Db, responseId: number): Promise<Record<string, Answer>> {
+  const rows = await db
+    .selectFrom('response_answers')
+    .innerJoin('measures', 'measures.id', 'response_answers.measure_id')
+    .select(['measures.code', 'response_answers.answer'])
+    .where('response_answers.response_id', '=', responseId)
+    .where('measures.retired_at', 'is', null)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.code, r.answer]));
+}
+
+export function rowToAnswers(row: ResponseRow, measures: Record<string, Answer>): ResponseAnswers {
+  return {
+    contact: { department: row.contact_department, personKana: row.contact_person_kana, phone: row.contact_phone, email: row.contact_email },
+    plan: {
+      hasPlan: row.has_plan,
+      name: row.plan_name,
+      latestNumber: row.plan_latest_number,
+      updateCycleYears: row.plan_update_cycle_years,
+      updateCycleIrregular: row.plan_update_irregular,
+      periodStart: row.plan_period_start,
+      periodEnd: row.plan_period_end,
+      nextPlan: row.next_plan,
+      notes: row.plan_notes,
+    },
+    disclosure: row.disclosure,
+    measures,
+  };
+}
+
+function columns(a: ResponseAnswers) {
+  return {
+    contact_department: a.contact.department,
+    contact_person_kana: a.contact.personKana,
+    contact_phone: a.contact.phone,
+    contact_email: a.contact.email,
+    has_plan: a.plan.hasPlan,
+    plan_name: a.plan.name,
+    plan_latest_number: a.plan.latestNumber,
+    plan_update_cycle_years: a.plan.updateCycleYears,
+    plan_update_irregular: a.plan.updateCycleIrregular,
+    plan_period_start: a.plan.periodStart,
+    plan_period_end: a.plan.periodEnd,
+    next_plan: a.plan.nextPlan,
+    plan_notes: a.plan.notes,
+    disclosure: a.disclosure,
+  };
+}
+
+export interface ResponseWrite {
+  answers: ResponseAnswers;
+  status: ResponseStatus;
+  /** set on submission; undefined keeps the previous time */
+  submittedAt?: Date;
+  updatedBy: string;
+}
+
+/** Inserts the first save; undefined when another request created it first. */
+export async function insertResponse(db: Db, surveyId: number, cityCode: string, w: ResponseWrite): Promise<ResponseRow | undefined> {
+  return db
+    .insertInto('responses')
+    .values({
+      survey_id: surveyId,
+      city_code: cityCode,
+      status: w.status,
+      version: 1,
+      ...columns(w.answers),
+      submitted_at: w.submittedAt ?? null,
+      updated_by: w.updatedBy,
+    })
+    .onConflict((oc) => oc.columns(['survey_id', 'city_code']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateResponse(db: Db, id: number, w: ResponseWrite): Promise<ResponseRow> {
+  return db
+    .updateTable('responses')
+    .set({
+      status: w.status,
+      version: sql`version + 1`,
+      ...columns(w.answers),
+      ...(w.submittedAt ? { submitted_at: w.submittedAt } : {}),
+      updated_at: sql`now()`,
+      updated_by: w.updatedBy,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Replaces a response's measure answers with the given map (codes resolved against the survey's measures). */
+export async function replaceMeasureAnswers(db: Db, responseId: number, surveyId: number, answers: Record<string, Answer>): Promise<void> {
+  await db.deleteFrom('response_answers').where('response_id', '=', responseId).execute();
+  const codes = Object.keys(answers);
+  if (codes.length === 0) return;
+  const measures = await db.selectFrom('measures').select(['id', 'code']).where('survey_id', '=', surveyId).where('code', 'in', codes).execute();
+  if (measures.length === 0) return;
+  await db
+    .insertInto('response_answers')
+    .values(measures.map((m) => ({ response_id: responseId, measure_id: m.id, answer: answers[m.code] })))
+    .execute();
+}
+
+export interface ResponseStatusRow {
+  cityCode: string;
+  cityName: string;
+  status: 'not_started' | ResponseStatus;
+  submittedAt: Date | null;
+  version: number;
+  updatedAt: Date | null;
+}
+
+/** Every participant of a survey with its response status, in city-code order. */
+export async function listResponseStatuses(db: Db, surveyId: number): Promise<ResponseStatusRow[]> {
+  const rows = await db
+    .selectFrom('participants')
+    .innerJoin('cities', 'cities.code', 'participants.city_code')
+    .leftJoin('responses', (j) => j.onRef('responses.survey_id', '=', 'participants.survey_id').onRef('responses.city_code', '=', 'participants.city_code'))
+    .select(['participants.city_code', 'cities.name', 'responses.status', 'responses.submitted_at', 'responses.version', 'responses.updated_at'])
+    .where('participants.survey_id', '=', surveyId)
+    .orderBy('participants.city_code')
+    .execute();
+  return rows.map((r) => ({
+    cityCode: r.city_code,
+    cityName: r.name,
+    status: r.status ?? 'not_started',
+    submittedAt: r.submitted_at ?? null,
+    version: r.version ?? 0,
+    updatedAt: r.updated_at ?? null,
+  }));
+}
+
+/** The participant row with the city's name, or undefined when the city does not take part. */
+export async function findParticipantCity(db: Db, surveyId: number, cityCode: string) {
+  return db
+    .selectFrom('participants')
+    .innerJoin('cities', 'cities.code', 'participants.city_code')
+    .select(['participants.city_code as code', 'cities.name', 'cities.email', 'participants.band_index'])
+    .where('participants.survey_id', '=', surveyId)
+    .where('participants.city_code', '=', cityCode)
+    .executeTakeFirst();
+}

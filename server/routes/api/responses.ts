@@ -1,0 +1,74 @@
+// Organiser's view of responses: status per participant, one city's answers, and keying in / correcting
+// a city's answers (audited; `submit: true` also submits).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { organiserActor } from '../../plugins/auth.js';
+import { listResponseStatuses } from '../../repositories/responses.js';
+import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
+import { CityResponseParams, OrganiserResponseInputSchema, OrganiserSavedSchema, ResponseListSchema } from '../../schemas/response.js';
+import { getResponse, saveResponse } from '../../services/responses.js';
+import { getSurveyOr404 } from '../../services/surveys.js';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('preHandler', app.requireOrganiser);
+
+  app.get(
+    '/api/v1/surveys/:id/responses',
+    {
+      schema: {
+        tags: ['responses'],
+        summary: '回答状況の一覧（照会先団体ごと）',
+        security: [{ bearer: [] }],
+        params: SurveyIdParams,
+        response: { 200: ResponseListSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await getSurveyOr404(app.db, request.params.id);
+      const rows = await listResponseStatuses(app.db, request.params.id);
+      return rows.map((r) => ({ ...r, submittedAt: iso(r.submittedAt), updatedAt: iso(r.updatedAt) }));
+    },
+  );
+
+  app.get(
+    '/api/v1/surveys/:id/responses/:cityCode',
+    {
+      schema: {
+        tags: ['responses'],
+        summary: '団体の回答の取得',
+        security: [{ bearer: [] }],
+        params: CityResponseParams,
+        response: { 200: OrganiserSavedSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await getSurveyOr404(app.db, request.params.id);
+      const state = await getResponse(app.db, request.params.id, request.params.cityCode);
+      return { cityCode: request.params.cityCode, status: state.status, version: state.version, submittedAt: state.submittedAt, answers: state.answers };
+    },
+  );
+
+  app.put(
+    '/api/v1/surveys/:id/responses/:cityCode',
+    {
+      schema: {
+        tags: ['responses'],
+        summary: '照会元による回答の代理入力・修正（監査ログに記録。submit: true で送信済みにする）',
+        description: 'version を指定すると、古い場合は 409。省略した項目は変更しません。',
+        security: [{ bearer: [] }],
+        params: CityResponseParams,
+        body: OrganiserResponseInputSchema,
+        response: { 200: OrganiserSavedSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { version, submit, ...input } = request.body;
+      const { id, cityCode } = request.params;
+      const saved = await saveResponse(app.db, { surveyId: id, cityCode, input, expectedVersion: version, actor: organiserActor(request), submit: submit === true });
+      return { cityCode, status: saved.status, version: saved.version, submittedAt: saved.submittedAt, answers: saved.answers };
+    },
+  );
+};
+
+export default responseRoutes;

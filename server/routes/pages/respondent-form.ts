@@ -1,0 +1,184 @@
+// The respondent form's view model and parsing: form fields ⇄ ResponseInput, error paths ⇄ field ids.
+// The form posts strings; the domain normalises and validates them exactly as it does the JSON API's.
+import type { Measure } from '../../db/schema.js';
+import type { FieldError } from '../../domain/errors.js';
+import { ANSWER_LABELS, ANSWERS, DISCLOSURE_LABELS, DISCLOSURES, NEXT_PLAN_LABELS, NEXT_PLANS } from '../../domain/glossary.js';
+import { formatLatestNumber, type ResponseAnswers, type ResponseInput } from '../../domain/response.js';
+
+/** The form's raw values (what the respondent sees in the inputs). */
+export interface FormValues {
+  department: string;
+  personKana: string;
+  phone: string;
+  email: string;
+  hasPlan: string;
+  planName: string;
+  latestNumber: string;
+  updateCycleYears: string;
+  updateCycleIrregular: boolean;
+  periodStart: string;
+  periodEnd: string;
+  nextPlan: string;
+  notes: string;
+  disclosure: string;
+  measures: Record<string, string>;
+}
+
+type Body = Record<string, unknown>;
+const str = (v: unknown): string => (Array.isArray(v) ? str(v[0]) : typeof v === 'string' ? v : '');
+
+export function valuesFromBody(body: Body, measures: Pick<Measure, 'code'>[]): FormValues {
+  return {
+    department: str(body.department),
+    personKana: str(body.personKana),
+    phone: str(body.phone),
+    email: str(body.email),
+    hasPlan: str(body.hasPlan),
+    planName: str(body.planName),
+    latestNumber: str(body.latestNumber),
+    updateCycleYears: str(body.updateCycleYears),
+    updateCycleIrregular: str(body.updateCycleIrregular) === '1',
+    periodStart: str(body.periodStart),
+    periodEnd: str(body.periodEnd),
+    nextPlan: str(body.nextPlan),
+    notes: str(body.notes),
+    disclosure: str(body.disclosure),
+    measures: Object.fromEntries(measures.map((m) => [m.code, str(body[`m_${m.code}`])])),
+  };
+}
+
+export function valuesFromAnswers(a: ResponseAnswers): FormValues {
+  return {
+    ...a.contact,
+    hasPlan: a.plan.hasPlan === null ? '' : a.plan.hasPlan ? 'yes' : 'no',
+    planName: a.plan.name,
+    latestNumber: formatLatestNumber(a.plan.latestNumber) ?? '',
+    updateCycleYears: a.plan.updateCycleYears === null ? '' : String(a.plan.updateCycleYears),
+    updateCycleIrregular: a.plan.updateCycleIrregular,
+    periodStart: a.plan.periodStart === null ? '' : String(a.plan.periodStart),
+    periodEnd: a.plan.periodEnd === null ? '' : String(a.plan.periodEnd),
+    nextPlan: a.plan.nextPlan ?? '',
+    notes: a.plan.notes,
+    disclosure: a.disclosure ?? '',
+    measures: { ...a.measures },
+  };
+}
+
+export function inputFromValues(v: FormValues): ResponseInput {
+  return {
+    contact: { department: v.department, personKana: v.personKana, phone: v.phone, email: v.email },
+    plan: {
+      hasPlan: v.hasPlan === 'yes' ? true : v.hasPlan === 'no' ? false : null,
+      name: v.planName,
+      latestNumber: v.latestNumber,
+      updateCycleYears: v.updateCycleYears,
+      updateCycleIrregular: v.updateCycleIrregular,
+      periodStart: v.periodStart,
+      periodEnd: v.periodEnd,
+      nextPlan: v.nextPlan,
+      notes: v.notes,
+    },
+    disclosure: v.disclosure,
+    measures: v.measures,
+  };
+}
+
+const FIELD_IDS: Record<string, string> = {
+  '/contact/department': 'f-department',
+  '/contact/personKana': 'f-personKana',
+  '/contact/phone': 'f-phone',
+  '/contact/email': 'f-email',
+  '/plan/hasPlan': 'f-hasPlan-yes',
+  '/plan/name': 'f-planName',
+  '/plan/latestNumber': 'f-latestNumber',
+  '/plan/updateCycleYears': 'f-updateCycleYears',
+  '/plan/periodStart': 'f-periodStart',
+  '/plan/periodEnd': 'f-periodEnd',
+  '/plan/nextPlan': 'f-nextPlan-update',
+  '/plan/notes': 'f-notes',
+  '/disclosure': 'f-disclosure-public',
+};
+
+export function fieldIdFor(path: string): string {
+  const m = /^\/measures\/(.+)$/.exec(path);
+  return m ? `m-${m[1]}-implemented` : (FIELD_IDS[path] ?? 'respond-form');
+}
+
+interface TextField {
+  id: string;
+  name: string;
+  label: string;
+  hint?: string;
+  value: string;
+  type: string;
+  autocomplete?: string;
+  error?: string;
+  describedBy: string;
+  multiline?: boolean;
+}
+
+function textField(id: string, name: keyof FormValues, label: string, v: FormValues, errs: Map<string, string>, path: string, extra: Partial<TextField> = {}): TextField {
+  const error = errs.get(path);
+  const hintId = extra.hint ? `${id}-hint` : '';
+  return {
+    id,
+    name,
+    label,
+    value: String(v[name]),
+    type: 'text',
+    ...extra,
+    error,
+    describedBy: [hintId, error ? `${id}-error` : ''].filter(Boolean).join(' '),
+  };
+}
+
+function radios(idPrefix: string, name: string, options: Array<{ value: string; label: string }>, selected: string) {
+  return options.map((o) => ({ id: `${idPrefix}-${o.value}`, name, value: o.value, label: o.label, checked: o.value === selected }));
+}
+
+/** Everything the form template needs, with errors attached to their fields. */
+export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[]) {
+  const errs = new Map<string, string>();
+  for (const e of errors) if (!errs.has(e.path)) errs.set(e.path, e.message);
+  const groups: Array<{ category: string; headingId: string; rows: unknown[] }> = [];
+  measures.forEach((m) => {
+    let g = groups.at(-1);
+    if (!g || g.category !== m.category) groups.push((g = { category: m.category, headingId: `cat-${groups.length + 1}`, rows: [] }));
+    const error = errs.get(`/measures/${m.code}`);
+    g.rows.push({
+      code: m.code,
+      label: m.label,
+      legendId: `m-${m.code}-legend`,
+      error,
+      errorId: `m-${m.code}-error`,
+      options: radios(`m-${m.code}`, `m_${m.code}`, ANSWERS.map((a) => ({ value: a, label: ANSWER_LABELS[a] })), v.measures[m.code] ?? ''),
+    });
+  });
+  const group = (path: string, id: string) => ({ error: errs.get(path), errorId: `${id}-error` });
+  return {
+    errors: errors.map((e) => ({ ...e, fieldId: fieldIdFor(e.path) })),
+    contact: [
+      textField('f-department', 'department', '担当部署（部課等名）', v, errs, '/contact/department', { hint: '例: 総務局 情報管理部 情報企画課', autocomplete: 'organization-title' }),
+      textField('f-personKana', 'personKana', '担当者名（カナ）', v, errs, '/contact/personKana', { hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。半角カナは全角に直して保存します' }),
+      textField('f-phone', 'phone', '電話番号（直通）', v, errs, '/contact/phone', { type: 'tel', hint: '例: 0798-35-3151（全角の数字・ハイフンでも入力できます）', autocomplete: 'tel' }),
+      textField('f-email', 'email', 'メールアドレス（所属）', v, errs, '/contact/email', { type: 'email', hint: '例: joho@city.example.lg.jp（送信時に受付のメールをお送りします）', autocomplete: 'email' }),
+    ],
+    hasPlan: { ...group('/plan/hasPlan', 'f-hasPlan'), options: radios('f-hasPlan', 'hasPlan', [{ value: 'yes', label: '計画を策定している' }, { value: 'no', label: 'なし（計画を策定していない）' }], v.hasPlan) },
+    planFields: [
+      textField('f-planName', 'planName', '計画名称', v, errs, '/plan/name', { hint: '例: 西宮市情報化推進計画' }),
+      textField('f-latestNumber', 'latestNumber', '最新番号', v, errs, '/plan/latestNumber', { hint: '例: 第4次（「第四次」「4」でも入力できます）' }),
+    ],
+    updateCycle: {
+      field: textField('f-updateCycleYears', 'updateCycleYears', '更新頻度（年ごと）', v, errs, '/plan/updateCycleYears', { hint: '1〜20 の年数（例: 5）。定まっていない場合は下の「不定期」を選んでください' }),
+      irregular: v.updateCycleIrregular,
+    },
+    period: [
+      textField('f-periodStart', 'periodStart', '開始年度', v, errs, '/plan/periodStart', { hint: '西暦（例: 2014）または和暦（例: 平成26年度、H26、令和2年度、R2）' }),
+      textField('f-periodEnd', 'periodEnd', '終了年度', v, errs, '/plan/periodEnd', { hint: '西暦（例: 2018）または和暦（例: 平成30年度、H30）' }),
+    ],
+    nextPlan: { ...group('/plan/nextPlan', 'f-nextPlan'), options: radios('f-nextPlan', 'nextPlan', NEXT_PLANS.map((p) => ({ value: p, label: NEXT_PLAN_LABELS[p] })), v.nextPlan) },
+    notes: textField('f-notes', 'notes', '備考', v, errs, '/plan/notes', { multiline: true, hint: '任意' }),
+    disclosure: { ...group('/disclosure', 'f-disclosure'), options: radios('f-disclosure', 'disclosure', DISCLOSURES.map((d) => ({ value: d, label: DISCLOSURE_LABELS[d] })), v.disclosure) },
+    groups,
+  };
+}

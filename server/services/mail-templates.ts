@@ -1,0 +1,33 @@
+// Plain-text mail templates in templates/mail/*.hbs: the first line is 「件名: …」, then a blank line, then the body.
+// Rendered without HTML escaping (text/plain), so a value can never turn into markup in a mail client.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { registerHelpers } from '../domain/template-helpers.js';
+import { TEMPLATES_DIR } from '../plugins/views.js';
+
+const hbs = Handlebars.create();
+registerHelpers(hbs);
+const cache = new Map<string, HandlebarsTemplateDelegate>();
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+/** Splits 「件名: …」 from the body of a rendered template. */
+export function splitSubject(rendered: string): RenderedMail {
+  const match = /^件名[:：]\s*(.*)\r?\n\r?\n?([\s\S]*)$/.exec(rendered);
+  if (!match) return { subject: '', text: rendered };
+  return { subject: match[1].replace(/[\r\n]+/g, ' ').trim(), text: match[2] };
+}
+
+export function renderMailTemplate(name: string, data: Record<string, unknown>): RenderedMail {
+  let template = cache.get(name);
+  if (!template) {
+    const source = readFileSync(path.join(TEMPLATES_DIR, 'mail', `${name}.hbs`), 'utf8');
+    template = hbs.compile(source, { noEscape: true, strict: false });
+    cache.set(name, template);
+  }
+  return splitSubject(template(data));
+}
