@@ -49,11 +49,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export async function buildTestApp(opts: { seed?: boolean; env?: Record<string, string>; clock?: () => Date } = {}): Promise<TestContext> {
+export async function buildTestApp(
+  opts: { seed?: boolean; env?: Record<string, string>; clock?: () => Date; mailRetryDelaysMs?: number[] } = {},
+): Promise<TestContext> {
   const database = await openTestDatabase();
   if (opts.seed) await seedDatabase(database.db, { today: new Date('2026-11-21T00:00:00Z') });
   const config = testConfig(opts.env);
-  const app = await buildApp(config, { database, clock: opts.clock });
+  const app = await buildApp(config, { database, clock: opts.clock, mailRetryDelaysMs: opts.mailRetryDelaysMs });
   await app.ready();
   return {
     app,

@@ -11,6 +11,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/v1/session',
     {
+      preHandler: app.loginRateLimit,
       schema: {
         tags: ['session'],
         summary: '照会元のログイン',

@@ -1,0 +1,234 @@
+// Roster import (団体名簿の取込): decodes a CSV (UTF-8 with/without BOM, or Shift_JIS as Japanese Excel saves
+// it) or an .xlsx into rows, matches the headers loosely and lists every row's problems. No I/O, no database.
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { cityCodeProblem } from './city-code.js';
+
+export interface RosterRow {
+  code: string;
+  prefecture: string;
+  name: string;
+  population: number;
+  populationDate: string | null;
+  email: string | null;
+}
+
+export interface ImportedRow {
+  /** the row number as the spreadsheet shows it (the header is row 1) */
+  rowNumber: number;
+  raw: Record<RosterField, string>;
+  /** null when the row has a problem */
+  city: RosterRow | null;
+  problems: string[];
+}
+
+export interface RosterImport {
+  rows: ImportedRow[];
+  /** problems with the file as a whole (unreadable, missing columns) */
+  fileProblems: string[];
+  encoding?: 'utf-8' | 'shift_jis' | 'xlsx';
+}
+
+export type RosterField = 'code' | 'prefecture' | 'name' | 'population' | 'populationDate' | 'email';
+
+export const ROSTER_COLUMNS: Record<RosterField, string> = {
+  code: '団体コード',
+  prefecture: '都道府県',
+  name: '市名',
+  population: '人口',
+  populationDate: '人口基準日',
+  email: '照会先メールアドレス',
+};
+
+const HEADER_ALIASES: Record<RosterField, string[]> = {
+  code: ['団体コード', '全国地方公共団体コード', '地方公共団体コード', 'コード'],
+  prefecture: ['都道府県', '都道府県名'],
+  name: ['市名', '団体名', '市区町村名', '市町村名'],
+  population: ['人口', '人口(人)'],
+  populationDate: ['人口基準日', '基準日'],
+  email: ['照会先メールアドレス', 'メールアドレス', '照会先メール', 'メール', 'email', 'e-mail'],
+};
+
+/** NFKC (full-width → half-width), spaces removed, lower case: how headers and numbers are compared. */
+export function loose(value: string): string {
+  return value.normalize('NFKC').replace(/[\s\u3000]+/g, '').toLowerCase();
+}
+
+/** UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise Shift_JIS (cp932, as Excel writes it). */
+export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'shift_jis' } {
+  const buf = Buffer.from(bytes);
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf-8' };
+  } catch {
+    return { text: iconv.decode(buf, 'cp932'), encoding: 'shift_jis' };
+  }
+}
+
+/** RFC 4180 CSV: quoted fields with "" escapes and line breaks, CRLF or LF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field), rows.push(row), (row = []), (field = '');
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('text' in value) return String(value.text);
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    return '';
+  }
+  return String(value);
+}
+
+/** The first worksheet of an .xlsx as rows of text (in-memory reader: the streaming one may return furigana). */
+export async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return [];
+  const rows: string[][] = [];
+  for (let r = 1; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    const cells: string[] = [];
+    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) cells.push(cellText(row.getCell(c).value));
+    rows.push(cells);
+  }
+  return rows;
+}
+
+const ERAS: Array<[RegExp, number]> = [
+  [/^(令和|r)/, 2018],
+  [/^(平成|h)/, 1988],
+  [/^(昭和|s)/, 1925],
+];
+
+/** '2020-10-01', '2020/10/1', '2020年10月1日', '令和2年10月1日', 'R2.10.1', '令和元年…' → 'YYYY-MM-DD', else null. */
+export function parseRosterDate(input: string): string | null {
+  let s = loose(input).replace(/元年/, '1年');
+  let yearOffset = 0;
+  for (const [era, offset] of ERAS) {
+    if (era.test(s)) {
+      s = s.replace(era, '');
+      yearOffset = offset;
+      break;
+    }
+  }
+  const m = /^(\d{1,4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]) + yearOffset, Number(m[2]), Number(m[3])];
+  if (yearOffset === 0 && m[1].length !== 4) return null;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** '１２３，４５６人' → 123456; null when it is not a whole number. */
+export function parsePopulation(input: string): number | null {
+  const s = loose(input).replace(/[,，、人]/g, '');
+  if (!/^\d{1,9}$/.test(s)) return null;
+  return Number(s);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function matchHeaders(header: string[]): { columns: Partial<Record<RosterField, number>>; missing: RosterField[] } {
+  const columns: Partial<Record<RosterField, number>> = {};
+  header.forEach((h, i) => {
+    const key = loose(h);
+    for (const field of Object.keys(HEADER_ALIASES) as RosterField[]) {
+      if (columns[field] === undefined && HEADER_ALIASES[field].some((a) => loose(a) === key)) columns[field] = i;
+    }
+  });
+  const required: RosterField[] = ['code', 'prefecture', 'name', 'population'];
+  return { columns, missing: required.filter((f) => columns[f] === undefined) };
+}
+
+/** Checks every data row; problems are Japanese sentences. */
+export function checkRosterRows(table: string[][]): RosterImport {
+  const headerIndex = table.findIndex((r) => r.some((c) => c.trim() !== ''));
+  if (headerIndex < 0) return { rows: [], fileProblems: ['ファイルにデータがありません'] };
+  const { columns, missing } = matchHeaders(table[headerIndex]);
+  if (missing.length > 0) {
+    return {
+      rows: [],
+      fileProblems: [`1 行目（見出し）に次の列が見つかりません: ${missing.map((f) => ROSTER_COLUMNS[f]).join('、')}`],
+    };
+  }
+  const firstRow = new Map<string, number>();
+  const rows: ImportedRow[] = [];
+  table.forEach((cells, i) => {
+    if (i <= headerIndex || cells.every((c) => c.trim() === '')) return;
+    const rowNumber = i + 1;
+    const get = (f: RosterField) => (columns[f] === undefined ? '' : (cells[columns[f]!] ?? '').trim());
+    const raw = { code: get('code'), prefecture: get('prefecture'), name: get('name'), population: get('population'), populationDate: get('populationDate'), email: get('email') };
+    const problems: string[] = [];
+    let code = loose(raw.code);
+    if (/^\d{5}$/.test(code)) code = `0${code}`; // Excel drops the leading zero of 北海道・青森県 codes
+    const codeProblem = cityCodeProblem(code);
+    if (codeProblem) problems.push(codeProblem);
+    else if (firstRow.has(code)) problems.push(`団体コード「${code}」が ${firstRow.get(code)} 行目と重複しています`);
+    else firstRow.set(code, rowNumber);
+    const name = raw.name.normalize('NFKC');
+    const prefecture = raw.prefecture.normalize('NFKC');
+    if (name === '') problems.push('市名が空です');
+    else if (name.length > 100) problems.push('市名が長すぎます（100 文字まで）');
+    if (prefecture === '') problems.push('都道府県が空です');
+    else if (prefecture.length > 10) problems.push('都道府県が長すぎます（10 文字まで）');
+    const population = parsePopulation(raw.population);
+    if (population === null) problems.push(`人口「${raw.population}」が数値ではありません`);
+    const populationDate = raw.populationDate === '' ? null : parseRosterDate(raw.populationDate);
+    if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 2020-10-01、令和2年10月1日）`);
+    const email = raw.email === '' ? null : raw.email.normalize('NFKC');
+    if (email !== null && !EMAIL.test(email)) problems.push(`照会先メールアドレス「${raw.email}」の形式が正しくありません`);
+    rows.push({
+      rowNumber,
+      raw,
+      problems,
+      city: problems.length === 0 ? { code, prefecture, name, population: population!, populationDate, email } : null,
+    });
+  });
+  if (rows.length === 0) return { rows, fileProblems: ['見出しの下にデータの行がありません'] };
+  return { rows, fileProblems: [] };
+}
+
+/** Reads an uploaded roster file (by its name: .xlsx or CSV) and checks it. */
+export async function readRosterFile(filename: string, bytes: Uint8Array): Promise<RosterImport> {
+  if (/\.xlsx$/i.test(filename)) {
+    let table: string[][];
+    try {
+      table = await readXlsx(bytes);
+    } catch {
+      return { rows: [], fileProblems: ['Excel ファイル（.xlsx）として読み取れませんでした'] };
+    }
+    return { ...checkRosterRows(table), encoding: 'xlsx' };
+  }
+  if (/\.xls$/i.test(filename)) {
+    return { rows: [], fileProblems: ['古い形式の Excel ファイル（.xls）は読み取れません。.xlsx または CSV で保存し直してください'] };
+  }
+  const { text, encoding } = decodeCsv(bytes);
+  return { ...checkRosterRows(parseCsv(text)), encoding };
+}
+
+export function importIsClean(result: RosterImport): boolean {
+  return result.fileProblems.length === 0 && result.rows.every((r) => r.problems.length === 0);
+}

@@ -1,0 +1,84 @@
+// Shared pieces of the organiser console pages: the login gate (redirect to /login), rendering with the
+// organiser nav and a CSRF token, and HTML error pages instead of JSON for this part of the site.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type FieldError } from '../../../domain/errors.js';
+import { toErrorReply } from '../../../plugins/errors.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  current?: boolean;
+}
+
+const NAV: Array<NavItem & { adminOnly?: boolean }> = [
+  { href: '/organiser/surveys', label: '調査' },
+  { href: '/organiser/roster', label: '団体名簿' },
+  { href: '/organiser/audit', label: '監査ログ' },
+  { href: '/organiser/accounts', label: 'アカウント', adminOnly: true },
+];
+
+/** preHandler for console pages: without a valid session the browser is sent to /login. */
+export function pageAuth(app: FastifyInstance, opts: { admin?: boolean } = {}) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await (opts.admin ? app.requireAdmin(request, reply) : app.requireOrganiser(request, reply));
+    } catch (err) {
+      if (err instanceof DomainError && err.statusCode === 401) {
+        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+        return reply.redirect(`/login${next}`, 303);
+      }
+      throw err;
+    }
+  };
+}
+
+/** Renders a console page with the nav, the signed-in organiser and a fresh CSRF token. */
+export async function renderPage(request: FastifyRequest, reply: FastifyReply, template: string, context: Record<string, unknown>) {
+  const organiser = request.organiser;
+  const section = request.url.split('?')[0];
+  const nav = NAV.filter((n) => !n.adminOnly || organiser?.role === 'admin').map((n) => ({
+    href: n.href,
+    label: n.label,
+    current: section === n.href || section.startsWith(`${n.href}/`),
+  }));
+  return reply.view(template, {
+    ...context,
+    organiserNav: organiser ? nav : undefined,
+    organiser: organiser ? { email: organiser.email, name: organiser.name, admin: organiser.role === 'admin' } : undefined,
+    csrfToken: reply.generateCsrf(),
+  });
+}
+
+/** The errors of a DomainError (or its message as one error) for a page's error summary. */
+export function formErrors(err: unknown, fallbackPath = ''): FieldError[] {
+  if (!(err instanceof DomainError)) throw err;
+  if (err.statusCode >= 500) throw err;
+  return err.errors && err.errors.length > 0 ? err.errors : [{ path: fallbackPath, message: err.message }];
+}
+
+/** Redirect after a successful POST, with a one-line notice in the query string. */
+export function redirectWithNotice(reply: FastifyReply, url: string, notice: string) {
+  const sep = url.includes('?') ? '&' : '?';
+  return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}`, 303);
+}
+
+/** HTML error pages for the console (the API keeps JSON errors). */
+export function setPageErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler(async (err, request, reply) => {
+    const body = toErrorReply(err as Error, request);
+    if (body.statusCode >= 500) request.log.error({ err, reqId: request.id }, 'page request failed');
+    if (body.statusCode === 429 && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '60');
+    const titles: Record<number, string> = { 400: '入力内容に誤りがあります', 403: '権限がありません', 404: 'ページが見つかりません', 409: '操作できません', 429: '操作の回数が多すぎます' };
+    return reply.code(body.statusCode).view('pages/error.hbs', {
+      title: titles[body.statusCode] ?? 'エラーが発生しました',
+      message: body.message,
+      errors: body.errors,
+    });
+  });
+}
+
+/** Form values arrive as string or string[] (repeated checkboxes); always an array. */
+export function asArray(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

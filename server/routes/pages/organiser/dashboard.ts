@@ -1,0 +1,87 @@
+// Tracking pages: n of N submitted by band, cities filtered by status, each city's answers, and the
+// organiser's correction form (keying in a fax or an e-mailed sheet) through the shared saveResponse.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, notFound } from '../../../domain/errors.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { listMeasures } from '../../../repositories/surveys.js';
+import { getResponse, saveResponse } from '../../../services/responses.js';
+import { disclosureLabel, measureGroups, planLines } from '../../../services/response-summary.js';
+import { getSurveyOr404 } from '../../../services/surveys.js';
+import { CITY_STATUS_LABELS, CITY_STATUSES, type CityStatus, dashboardCounts, trackCities } from '../../../services/tracking.js';
+import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '../respondent-form.js';
+import { pageAuth, redirectWithNotice, renderPage } from './common.js';
+
+type Req = FastifyRequest<{ Params: { id: string; cityCode: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> }>;
+const RESPONSE_STATUS_LABELS = { not_started: '未回答', draft: '回答中（一時保存）', submitted: '回答済' } as const;
+
+const dashboardPages: FastifyPluginAsync = async (app) => {
+  const auth = pageAuth(app);
+  const surveyOf = async (request: Req) => {
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound('調査');
+    return getSurveyOr404(app.db, id);
+  };
+
+  app.get('/organiser/surveys/:id/dashboard', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+    const request = req as Req;
+    const survey = await surveyOf(request);
+    const filter = CITY_STATUSES.includes(request.query.status as CityStatus) ? (request.query.status as CityStatus) : undefined;
+    const cities = await trackCities(app.db, survey);
+    return renderPage(request, reply, 'pages/organiser/dashboard.hbs', {
+      title: `回答状況（${survey.title}）`,
+      survey,
+      counts: await dashboardCounts(app.db, survey),
+      filters: CITY_STATUSES.map((s) => ({ value: s, label: CITY_STATUS_LABELS[s], selected: s === filter, n: cities.filter((c) => c.status === s).length })),
+      cities: filter ? cities.filter((c) => c.status === filter) : cities,
+      filterLabel: filter ? CITY_STATUS_LABELS[filter] : undefined,
+    });
+  });
+
+  async function showCity(request: Req, reply: FastifyReply, extra: { values?: ReturnType<typeof valuesFromBody>; errors?: DomainError } = {}) {
+    const survey = await surveyOf(request);
+    const state = await getResponse(app.db, survey.id, request.params.cityCode);
+    const measures = await listMeasures(app.db, survey.id);
+    const city = (await trackCities(app.db, survey)).find((c) => c.cityCode === request.params.cityCode)!;
+    const errors = extra.errors?.errors ?? (extra.errors ? [{ path: '', message: extra.errors.message }] : []);
+    return renderPage(request, reply, 'pages/organiser/response.hbs', {
+      title: `${city.name}の回答（${survey.title}）`,
+      survey,
+      city,
+      state,
+      statusLabel: RESPONSE_STATUS_LABELS[state.status],
+      plan: planLines(state.model),
+      disclosure: disclosureLabel(state.model),
+      groups: measureGroups(state.model, measures),
+      form: formModel(extra.values ?? valuesFromAnswers(state.model), errors, measures),
+      errorMessage: extra.errors?.message,
+      notice: request.query.notice,
+    });
+  }
+
+  app.get('/organiser/surveys/:id/responses/:cityCode', { schema: { hide: true }, preHandler: auth }, (request, reply) => showCity(request as Req, reply));
+
+  app.post('/organiser/surveys/:id/responses/:cityCode', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const survey = await surveyOf(request);
+    const measures = await listMeasures(app.db, survey.id);
+    const values = valuesFromBody(request.body, measures);
+    const version = Number(request.body.version);
+    try {
+      const saved = await saveResponse(app.db, {
+        surveyId: survey.id,
+        cityCode: request.params.cityCode,
+        input: inputFromValues(values),
+        expectedVersion: Number.isInteger(version) ? version : undefined,
+        actor: organiserActor(request),
+        submit: request.body.action === 'submit',
+      });
+      const what = saved.status === 'submitted' ? '回答済として保存しました' : '一時保存しました';
+      return redirectWithNotice(reply, `/organiser/surveys/${survey.id}/responses/${request.params.cityCode}`, `代理入力の内容を${what}（版 ${saved.version}）`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.statusCode >= 500 || err.statusCode === 404) throw err;
+      return showCity(request, reply.code(err.statusCode), { values, errors: err });
+    }
+  });
+};
+
+export default dashboardPages;

@@ -1,0 +1,139 @@
+// Invitations and mail pages: per-city status with times, issue+send to all or selected cities, editable
+// texts, reminders with a preview, retries of failures, and the outbox as .eml files or one zip.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, notFound } from '../../../domain/errors.js';
+import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { findMail, listMail } from '../../../repositories/mail.js';
+import { emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, type MailOutcome } from '../../../services/mailings.js';
+import { getSurveyOr404 } from '../../../services/surveys.js';
+import { trackCities } from '../../../services/tracking.js';
+import { asArray, formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
+
+type Req = FastifyRequest<{ Params: { id: string; mailId?: string; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
+
+const STATUS_LABELS = { sent: '送信済', outbox: '送信待ち（アウトボックス）', failed: '送信失敗', queued: '送信中' } as const;
+
+function summary(outcomes: MailOutcome[], what: string): string {
+  if (outcomes.length === 0) return `${what}の対象の団体はありませんでした`;
+  const n = (s: MailOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  const parts = [`送信 ${n('sent')} 件`];
+  if (n('outbox')) parts.push(`送信待ち（アウトボックス）${n('outbox')} 件`);
+  if (n('failed')) parts.push(`送信失敗 ${n('failed')} 件`);
+  if (n('no_address')) parts.push(`メールアドレス未登録のため未送信 ${n('no_address')} 件（${outcomes.filter((o) => o.status === 'no_address').map((o) => o.cityName).join('、')}）`);
+  return `${what}: ${parts.join('、')}`;
+}
+
+const invitationPages: FastifyPluginAsync = async (app) => {
+  const auth = pageAuth(app);
+  const id = (request: Req) => {
+    const n = Number(request.params.id);
+    if (!Number.isInteger(n) || n < 1 || n > 2147483647) throw notFound('調査');
+    return n;
+  };
+  const deps = (request: Req) => ({ db: app.db, mailer: app.mailer, publicUrl: app.config.publicUrl, actor: organiserActor(request) });
+
+  async function show(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const survey = await getSurveyOr404(app.db, id(request));
+    const cities = await trackCities(app.db, survey);
+    const mails = await listMail(app.db, { surveyId: survey.id });
+    return renderPage(request, reply, 'pages/organiser/invitations.hbs', {
+      title: `依頼・メール（${survey.title}）`,
+      survey,
+      smtp: app.mailer.smtp,
+      cities,
+      failedCount: cities.filter((c) => c.status === 'failed').length,
+      outbox: mails.filter((m) => m.status === 'outbox'),
+      mails: mails.map((m) => ({ ...m, statusLabel: STATUS_LABELS[m.status], kindLabel: m.kind === 'reminder' ? '督促' : m.kind === 'invitation' ? '依頼' : 'その他' })),
+      notice: request.query.notice,
+      ...extra,
+    });
+  }
+
+  app.get('/organiser/surveys/:id/invitations', { schema: { hide: true }, preHandler: auth }, (request, reply) => show(request as Req, reply));
+
+  app.post('/organiser/surveys/:id/invitations', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const surveyId = id(request);
+    try {
+      const selected = asArray(request.body.cityCodes);
+      if (request.body.scope !== 'all' && selected.length === 0) throw badRequest('依頼を送る団体を選んでください', [{ path: '/cityCodes', message: '依頼を送る団体を選んでください' }]);
+      const outcomes = await sendInvitations(deps(request), surveyId, request.body.scope === 'all' ? undefined : selected);
+      return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, summary(outcomes, '依頼メール'));
+    } catch (err) {
+      return show(request, reply.code(400), { errors: formErrors(err) });
+    }
+  });
+
+  app.post('/organiser/surveys/:id/mails/:mailId/retry', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const surveyId = id(request);
+    const result = await retryMail(deps(request), surveyId, Number(request.params.mailId));
+    const text = result.status === 'sent' ? '再送しました' : result.status === 'failed' ? `再送に失敗しました: ${result.error}` : '送信待ち（アウトボックス）に残しました';
+    return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, text);
+  });
+
+  app.get('/organiser/surveys/:id/reminders', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+    const request = req as Req;
+    const survey = await getSurveyOr404(app.db, id(request));
+    const { recipients, preview } = await reminderPreview(app.db, survey, app.config.publicUrl, organiserActor(request));
+    return renderPage(request, reply, 'pages/organiser/reminders.hbs', { title: `督促（${survey.title}）`, survey, recipients, preview, smtp: app.mailer.smtp });
+  });
+
+  app.post('/organiser/surveys/:id/reminders', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const surveyId = id(request);
+    const outcomes = await sendReminders(deps(request), surveyId);
+    return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, summary(outcomes, '督促メール'));
+  });
+
+  async function showTexts(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const survey = await getSurveyOr404(app.db, id(request));
+    return renderPage(request, reply, 'pages/organiser/mail-texts.hbs', {
+      title: `メール文面（${survey.title}）`,
+      survey,
+      fields: MAIL_FIELDS.map((f) => ({ ...f, token: `{{${f.name}}}` })),
+      texts: (['invitation', 'reminder'] as const).map((kind) => ({ kind, label: kind === 'invitation' ? '依頼メール' : '督促メール', ...surveyMailText(survey, kind) })),
+      notice: request.query.notice,
+      ...extra,
+    });
+  }
+
+  app.get('/organiser/surveys/:id/mail-texts', { schema: { hide: true }, preHandler: auth }, (request, reply) => showTexts(request as Req, reply));
+
+  app.post('/organiser/surveys/:id/mail-texts/:kind', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const surveyId = id(request);
+    const kind = request.params.kind as MailTextKind;
+    if (kind !== 'invitation' && kind !== 'reminder') throw notFound('メール文面');
+    try {
+      const text = request.body.reset === '1' ? 'reset' : { subject: String(request.body.subject ?? ''), body: String(request.body.body ?? '').replace(/\r\n/g, '\n') };
+      await saveMailText(app.db, surveyId, kind, text, organiserActor(request));
+      return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/mail-texts`, text === 'reset' ? '既定の文面に戻しました' : '文面を保存しました');
+    } catch (err) {
+      return showTexts(request, reply.code(400), { errors: formErrors(err) });
+    }
+  });
+
+  app.get('/organiser/surveys/:id/outbox.zip', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+    const request = req as Req;
+    const survey = await getSurveyOr404(app.db, id(request));
+    const zip = await outboxZip(await listMail(app.db, { surveyId: survey.id, status: 'outbox' }), app.config.mailFrom);
+    return reply
+      .type('application/zip')
+      .header('Content-Disposition', `attachment; filename="outbox-survey-${survey.id}.zip"`)
+      .send(zip);
+  });
+
+  app.get('/organiser/surveys/:id/mails/:mailId.eml', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+    const request = req as Req;
+    const mail = await findMail(app.db, Number(request.params.mailId));
+    if (!mail || mail.survey_id !== id(request)) throw notFound('メール');
+    return reply
+      .type('message/rfc822')
+      .header('Content-Disposition', `attachment; filename="${emlFilename(mail)}"`)
+      .send(await emlOf(mail, app.config.mailFrom));
+  });
+};
+
+export default invitationPages;

@@ -1,0 +1,66 @@
+// Login and logout pages: the session is the signed JWT in the httpOnly, SameSite=Lax organiser_session cookie.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../../domain/errors.js';
+import { ORGANISER_COOKIE, ORGANISER_SESSION_HOURS } from '../../../plugins/auth.js';
+import { authenticateOrganiser } from '../../../services/accounts.js';
+import { LOGIN_FAILED_MESSAGE } from '../../api/session.js';
+
+type LoginBody = { email?: string; password?: string; next?: string };
+
+/** Only a path on this site: never an absolute URL (open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) && !next.startsWith('/login') ? next : '/organiser/surveys';
+}
+
+const loginPages: FastifyPluginAsync = async (app) => {
+  const secure = app.config.publicUrl.startsWith('https:');
+
+  const renderLogin = (reply: FastifyReply, ctx: { email?: string; next?: string; error?: string }) =>
+    reply.view('pages/organiser/login.hbs', { title: 'ログイン', ...ctx, next: safeNext(ctx.next), csrfToken: reply.generateCsrf() });
+
+  app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (request, reply) =>
+    renderLogin(reply, { next: request.query.next }),
+  );
+
+  app.post<{ Body: LoginBody }>(
+    '/login',
+    {
+      schema: { hide: true },
+      preHandler: [app.loginRateLimit, app.csrfProtection],
+      errorHandler: async (err, request: FastifyRequest<{ Body: LoginBody }>, reply) => {
+        if (err instanceof DomainError && err.statusCode === 429) {
+          return renderLogin(reply.code(429), { email: request.body?.email, next: request.body?.next, error: err.message });
+        }
+        const code = (err as { code?: string }).code;
+        if (code?.startsWith('FST_CSRF')) {
+          return renderLogin(reply.code(403), { email: request.body?.email, next: request.body?.next, error: '画面の有効期限が切れました。もう一度ログインしてください' });
+        }
+        throw err;
+      },
+    },
+    async (request, reply) => {
+      const email = String(request.body.email ?? '').slice(0, 254);
+      const password = String(request.body.password ?? '').slice(0, 1024);
+      const organiser = email && password ? await authenticateOrganiser(app.db, email, password) : null;
+      if (!organiser) {
+        return renderLogin(reply.code(401), { email, next: request.body.next, error: `${LOGIN_FAILED_MESSAGE}。もう一度入力してください` });
+      }
+      const { token } = app.signOrganiserSession(organiser);
+      reply.setCookie(ORGANISER_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        path: '/',
+        maxAge: ORGANISER_SESSION_HOURS * 3600,
+      });
+      return reply.redirect(safeNext(request.body.next), 303);
+    },
+  );
+
+  app.post('/logout', { schema: { hide: true }, preHandler: app.csrfProtection }, async (_request, reply) => {
+    reply.clearCookie(ORGANISER_COOKIE, { path: '/' });
+    return reply.view('pages/organiser/logged-out.hbs', { title: 'ログアウトしました' });
+  });
+};
+
+export default loginPages;

@@ -1,0 +1,112 @@
+// Roster pages (団体名簿): list and edit cities; import a CSV/.xlsx with a preview before anything is written.
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync } from 'fastify';
+import { importIsClean, parsePopulation, parseRosterDate, readRosterFile } from '../../../domain/roster-import.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { findCity, listCities } from '../../../repositories/cities.js';
+import { upsertRoster } from '../../../services/cities.js';
+import { applyRosterImport, previewRoster, rowsFromConfirmation } from '../../../services/roster-import.js';
+import { badRequest, notFound } from '../../../domain/errors.js';
+import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
+
+const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+type Upload = { filename: string; data: Buffer };
+type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string };
+
+const rosterPages: FastifyPluginAsync = async (app) => {
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
+    onFile: async (part) => {
+      (part as unknown as { value: Upload }).value = { filename: part.filename, data: await part.toBuffer() };
+    },
+  });
+  const auth = pageAuth(app);
+
+  app.get<{ Querystring: { notice?: string } }>('/organiser/roster', { schema: { hide: true }, preHandler: auth }, async (request, reply) =>
+    renderPage(request, reply, 'pages/organiser/roster.hbs', { title: '団体名簿', cities: await listCities(app.db), notice: request.query.notice }),
+  );
+
+  app.get('/organiser/roster/import', { schema: { hide: true }, preHandler: auth }, async (request, reply) =>
+    renderPage(request, reply, 'pages/organiser/roster-import.hbs', { title: '団体名簿の取込' }),
+  );
+
+  app.post<{ Body: { file?: Upload } }>(
+    '/organiser/roster/import',
+    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    async (request, reply) => {
+      const file = request.body?.file;
+      if (!file || typeof file !== 'object' || file.data.length === 0) {
+        return renderPage(request, reply.code(400), 'pages/organiser/roster-import.hbs', {
+          title: '団体名簿の取込',
+          errors: [{ path: '/file', message: '取り込むファイルを選んでください' }],
+        });
+      }
+      const checked = await readRosterFile(file.filename, file.data);
+      const rows = await previewRoster(app.db, checked);
+      const clean = importIsClean(checked);
+      const problemCount = rows.filter((r) => r.problems.length > 0).length;
+      return renderPage(request, reply.code(clean ? 200 : 422), 'pages/organiser/roster-import.hbs', {
+        title: '団体名簿の取込（確認）',
+        filename: file.filename,
+        encodingLabel: { 'utf-8': 'UTF-8', shift_jis: 'Shift_JIS（Excel の CSV）', xlsx: 'Excel ブック' }[checked.encoding ?? 'utf-8'],
+        preview: rows,
+        fileProblems: checked.fileProblems,
+        problemCount,
+        clean,
+        counts: { total: rows.length, new: rows.filter((r) => r.change === 'new').length, changed: rows.filter((r) => r.change === 'changed').length },
+        rowsJson: clean ? JSON.stringify(rows.map((r) => r.city)) : undefined,
+      });
+    },
+  );
+
+  app.post<{ Body: { rows?: string } }>(
+    '/organiser/roster/import/confirm',
+    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    async (request, reply) => {
+      try {
+        const n = await applyRosterImport(app.db, rowsFromConfirmation(request.body.rows ?? ''), organiserActor(request));
+        return redirectWithNotice(reply, '/organiser/roster', `${n} 団体を取り込みました`);
+      } catch (err) {
+        return renderPage(request, reply.code(400), 'pages/organiser/roster-import.hbs', { title: '団体名簿の取込', errors: formErrors(err) });
+      }
+    },
+  );
+
+  app.get<{ Params: { code: string } }>('/organiser/roster/:code', { schema: { hide: true }, preHandler: auth }, async (request, reply) => {
+    const city = await findCity(app.db, request.params.code);
+    if (!city) throw notFound('団体');
+    return renderPage(request, reply, 'pages/organiser/roster-city.hbs', {
+      title: `${city.name}（団体名簿）`,
+      city,
+      form: { name: city.name, prefecture: city.prefecture, population: String(city.population), populationDate: city.population_date ?? '', email: city.email ?? '' },
+    });
+  });
+
+  app.post<{ Params: { code: string }; Body: CityForm }>(
+    '/organiser/roster/:code',
+    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    async (request, reply) => {
+      const city = await findCity(app.db, request.params.code);
+      if (!city) throw notFound('団体');
+      const form = { name: '', prefecture: '', population: '', populationDate: '', email: '', ...request.body };
+      try {
+        const population = parsePopulation(form.population);
+        const populationDate = form.populationDate.trim() === '' ? null : parseRosterDate(form.populationDate);
+        const errors = [];
+        if (population === null) errors.push({ path: '/population', message: '人口は数値で入力してください' });
+        if (form.populationDate.trim() !== '' && populationDate === null) errors.push({ path: '/populationDate', message: '人口基準日を日付として読み取れません（例: 2020-10-01、令和2年10月1日）' });
+        if (form.name.trim() === '') errors.push({ path: '/name', message: '市名を入力してください' });
+        if (form.prefecture.trim() === '') errors.push({ path: '/prefecture', message: '都道府県を入力してください' });
+        if (form.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
+        if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
+        await upsertRoster(app.db, [{ code: city.code, name: form.name, prefecture: form.prefecture, population: population!, populationDate, email: form.email }], organiserActor(request));
+        return redirectWithNotice(reply, '/organiser/roster', `${form.name.trim()}の情報を保存しました`);
+      } catch (err) {
+        return renderPage(request, reply.code(400), 'pages/organiser/roster-city.hbs', { title: `${city.name}（団体名簿）`, city, form, errors: formErrors(err) });
+      }
+    },
+  );
+};
+
+export default rosterPages;

@@ -1,0 +1,217 @@
+// Survey set-up pages: list, create (template or copy of an earlier round), edit settings, status moves
+// with a confirmation step, measures, and participants picked from the roster.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { bandsFor } from '../../../domain/bands.js';
+import { badRequest } from '../../../domain/errors.js';
+import { SURVEY_STATUS_LABELS, SURVEY_STATUSES, type SurveyStatus } from '../../../domain/glossary.js';
+import { allowedMoves } from '../../../domain/survey-status.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { listCities } from '../../../repositories/cities.js';
+import { answerCounts } from '../../../repositories/console-surveys.js';
+import { listMeasures, listParticipants, listSurveys } from '../../../repositories/surveys.js';
+import { addMeasure, copySurvey, editMeasure, type MeasureEdit } from '../../../services/survey-copy.js';
+import { addSurveyParticipants, createSurvey, getSurveyOr404, patchSurvey } from '../../../services/surveys.js';
+import { asArray, formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
+
+type Req = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
+
+const MOVE_LABELS: Record<SurveyStatus, string> = { draft: '', open: '公開（回答受付を開始）', closed: '締切', published: '結果公表' };
+const MOVE_NOTES: Record<SurveyStatus, string> = {
+  draft: '',
+  open: '照会先団体が回答できるようになります。依頼メールは「依頼・メール」の画面から送ります。',
+  closed: '回答の受付を止めます。必要なら後から再開できます。',
+  published: '結果を回答団体に公開します。公表後は回答の受付を再開できません。',
+};
+
+function moveLabel(from: SurveyStatus, to: SurveyStatus): string {
+  return from === 'closed' && to === 'open' ? '再開（回答受付を再開）' : MOVE_LABELS[to];
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const thresholdsOf = (v: unknown) =>
+  str(v)
+    .normalize('NFKC')
+    .replace(/(\d),(?=\d{3}(?!\d))/g, '$1') // 300,000 is one number; 300000,500000 are two
+    .split(/[,、;\s]+/)
+    .filter((s) => s !== '')
+    .map((s) => Number(s.replace(/[^\d]/g, '')));
+const surveyId = (request: Req) => {
+  const id = Number(request.params.id);
+  if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw badRequest('調査の番号が正しくありません');
+  return id;
+};
+
+const surveyPages: FastifyPluginAsync = async (app) => {
+  const auth = pageAuth(app);
+
+  async function showList(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const rows = await listSurveys(app.db);
+    const form = (extra.form as Record<string, string> | undefined) ?? { source: rows[0] ? String(rows[0].id) : 'template', hostCityCode: rows[0]?.host_city_code ?? '', title: '', deadline: '' };
+    const surveys = rows.map((s) => ({ ...s, statusLabel: SURVEY_STATUS_LABELS[s.status], selected: String(s.id) === form.source }));
+    return renderPage(request, reply, 'pages/organiser/surveys.hbs', {
+      title: '調査の一覧',
+      cities: await listCities(app.db),
+      notice: request.query.notice,
+      ...extra,
+      surveys,
+      form,
+    });
+  }
+
+  app.get('/organiser/surveys', { schema: { hide: true }, preHandler: auth }, (request, reply) => showList(request as Req, reply));
+
+  app.post('/organiser/surveys', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const form = { source: str(request.body.source), title: str(request.body.title), deadline: str(request.body.deadline), hostCityCode: str(request.body.hostCityCode) };
+    try {
+      const errors = [];
+      if (form.title.trim() === '') errors.push({ path: '/title', message: '調査名を入力してください' });
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) errors.push({ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' });
+      if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
+      const actor = organiserActor(request);
+      const survey =
+        form.source === 'template' || form.source === ''
+          ? await createSurvey(app.db, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode }, actor)
+          : await copySurvey(app.db, Number(form.source), { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode || undefined }, actor);
+      return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました`);
+    } catch (err) {
+      return showList(request, reply.code(400), { errors: formErrors(err), form });
+    }
+  });
+
+  async function showSurvey(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const bands = bandsFor(survey.band_thresholds);
+    return renderPage(request, reply, 'pages/organiser/survey.hbs', {
+      title: survey.title,
+      survey,
+      statusLabel: SURVEY_STATUS_LABELS[survey.status],
+      moves: allowedMoves(survey.status).map((to) => ({ to, label: moveLabel(survey.status, to) })),
+      bands,
+      cities: await listCities(app.db),
+      notice: request.query.notice,
+      form: { title: survey.title, deadline: survey.deadline, hostCityCode: survey.host_city_code, bandThresholds: survey.band_thresholds.join(', '), introText: survey.intro_text },
+      ...extra,
+    });
+  }
+
+  app.get('/organiser/surveys/:id', { schema: { hide: true }, preHandler: auth }, (request, reply) => showSurvey(request as Req, reply));
+
+  app.post('/organiser/surveys/:id', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const id = surveyId(request);
+    const form = { title: str(request.body.title), deadline: str(request.body.deadline), hostCityCode: str(request.body.hostCityCode), bandThresholds: str(request.body.bandThresholds), introText: str(request.body.introText) };
+    try {
+      if (form.title.trim() === '') throw badRequest('調査名を入力してください', [{ path: '/title', message: '調査名を入力してください' }]);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) throw badRequest('回答期限', [{ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' }]);
+      await patchSurvey(app.db, id, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode, bandThresholds: thresholdsOf(form.bandThresholds), introText: form.introText }, organiserActor(request));
+      return redirectWithNotice(reply, `/organiser/surveys/${id}`, '調査の設定を保存しました');
+    } catch (err) {
+      return showSurvey(request, reply.code(400), { errors: formErrors(err), form });
+    }
+  });
+
+  app.get('/organiser/surveys/:id/status', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+    const request = req as Req;
+    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const to = request.query.to as SurveyStatus;
+    if (!SURVEY_STATUSES.includes(to) || !allowedMoves(survey.status).includes(to)) return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, 'その状態へは変更できません');
+    return renderPage(request, reply, 'pages/organiser/survey-status.hbs', {
+      title: '状態の変更の確認',
+      survey,
+      from: SURVEY_STATUS_LABELS[survey.status],
+      to,
+      toLabel: SURVEY_STATUS_LABELS[to],
+      moveLabel: moveLabel(survey.status, to),
+      note: MOVE_NOTES[to],
+    });
+  });
+
+  app.post('/organiser/surveys/:id/status', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const id = surveyId(request);
+    const to = str(request.body.to) as SurveyStatus;
+    if (!SURVEY_STATUSES.includes(to)) throw badRequest('変更先の状態が正しくありません');
+    const survey = await patchSurvey(app.db, id, { status: to }, organiserActor(request));
+    return redirectWithNotice(reply, `/organiser/surveys/${id}`, `状態を「${SURVEY_STATUS_LABELS[survey.status]}」にしました`);
+  });
+
+  async function showMeasures(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const counts = await answerCounts(app.db, survey.id);
+    const all = await listMeasures(app.db, survey.id, { includeRetired: true });
+    const view = (m: (typeof all)[number]) => ({ ...m, answers: counts.get(m.id) ?? 0 });
+    return renderPage(request, reply, 'pages/organiser/survey-measures.hbs', {
+      title: `対策の編集（${survey.title}）`,
+      survey,
+      active: all.filter((m) => !m.retired_at).map(view),
+      retired: all.filter((m) => m.retired_at).map(view),
+      notice: request.query.notice,
+      form: {},
+      ...extra,
+    });
+  }
+
+  app.get('/organiser/surveys/:id/measures', { schema: { hide: true }, preHandler: auth }, (request, reply) => showMeasures(request as Req, reply));
+
+  app.post('/organiser/surveys/:id/measures', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const id = surveyId(request);
+    const form = { code: str(request.body.code), category: str(request.body.category), label: str(request.body.label) };
+    try {
+      const m = await addMeasure(app.db, id, form, organiserActor(request));
+      return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」（${m.code}）を追加しました`);
+    } catch (err) {
+      return showMeasures(request, reply.code(400), { errors: formErrors(err), form });
+    }
+  });
+
+  app.post('/organiser/surveys/:id/measures/:code', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req & { params: { code: string } };
+    const id = surveyId(request);
+    const action = str(request.body.action);
+    const edit: MeasureEdit =
+      action === 'rename' ? { action, label: str(request.body.label), category: str(request.body.category) } : { action: (['up', 'down', 'retire', 'restore'].includes(action) ? action : 'up') as 'up' };
+    try {
+      const m = await editMeasure(app.db, id, (request.params as { code: string }).code, edit, organiserActor(request));
+      const done = { rename: '名称を変更しました', up: '上へ移動しました', down: '下へ移動しました', retire: '廃止しました（回答は残ります）', restore: '復活しました' }[edit.action];
+      return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」を${done}`);
+    } catch (err) {
+      return showMeasures(request, reply.code(400), { errors: formErrors(err) });
+    }
+  });
+
+  async function showParticipants(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const bands = bandsFor(survey.band_thresholds);
+    const participants = (await listParticipants(app.db, survey.id)).map((p) => ({ ...p, band: bands[p.band_index]?.label, host: p.city_code === survey.host_city_code }));
+    const taking = new Set(participants.map((p) => p.city_code));
+    const others = (await listCities(app.db)).filter((c) => !taking.has(c.code));
+    return renderPage(request, reply, 'pages/organiser/survey-participants.hbs', {
+      title: `照会先団体（${survey.title}）`,
+      survey,
+      participants,
+      others,
+      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.band_index === i).length })),
+      notice: request.query.notice,
+      ...extra,
+    });
+  }
+
+  app.get('/organiser/surveys/:id/participants', { schema: { hide: true }, preHandler: auth }, (request, reply) => showParticipants(request as Req, reply));
+
+  app.post('/organiser/surveys/:id/participants', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const id = surveyId(request);
+    try {
+      const codes = request.body.all === 'roster' ? (await listCities(app.db)).map((c) => c.code) : asArray(request.body.cityCodes);
+      if (codes.length === 0) throw badRequest('追加する団体を選んでください', [{ path: '/cityCodes', message: '追加する団体を選んでください' }]);
+      const { added, participants } = await addSurveyParticipants(app.db, id, codes, organiserActor(request));
+      return redirectWithNotice(reply, `/organiser/surveys/${id}/participants`, `${added} 団体を追加しました（照会先団体は ${participants} 団体）`);
+    } catch (err) {
+      return showParticipants(request, reply.code(400), { errors: formErrors(err) });
+    }
+  });
+};
+
+export default surveyPages;

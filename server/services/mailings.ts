@@ -1,0 +1,144 @@
+// Invitation and reminder mail from the console: per-survey texts (or the defaults in templates/mail/),
+// issuing links through the invitations service, sending through app.mailer, retries, and the outbox export.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import JSZip from 'jszip';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { Db } from '../db/database.js';
+import type { MailMessage, Survey } from '../db/schema.js';
+import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../domain/mail-texts.js';
+import { notFound } from '../domain/errors.js';
+import type { Mailer } from '../plugins/mail.js';
+import { TEMPLATES_DIR } from '../plugins/views.js';
+import { type Actor, recordAudit } from '../repositories/audit.js';
+import { findCity } from '../repositories/cities.js';
+import { markSent } from '../repositories/invitations.js';
+import { findMail } from '../repositories/mail.js';
+import { findResponse } from '../repositories/responses.js';
+import { listParticipants, updateSurvey } from '../repositories/surveys.js';
+import { issueInvitations } from './invitations.js';
+import { getSurveyOr404 } from './surveys.js';
+
+export function defaultMailText(kind: MailTextKind): MailText {
+  return splitTemplateSource(readFileSync(path.join(TEMPLATES_DIR, 'mail', `${kind}.hbs`), 'utf8'));
+}
+
+export function surveyMailText(survey: Survey, kind: MailTextKind): MailText & { custom: boolean } {
+  const subject = kind === 'invitation' ? survey.invitation_subject : survey.reminder_subject;
+  const body = kind === 'invitation' ? survey.invitation_body : survey.reminder_body;
+  if (subject !== null && body !== null) return { subject, body, custom: true };
+  return { ...defaultMailText(kind), custom: false };
+}
+
+/** Saves the survey's texts for one kind of mail; `reset` goes back to the default. */
+export async function saveMailText(db: Db, surveyId: number, kind: MailTextKind, text: MailText | 'reset', actor: Actor): Promise<void> {
+  if (text !== 'reset') checkMailText(text);
+  await db.transaction().execute(async (trx) => {
+    const before = await getSurveyOr404(trx, surveyId);
+    const value = text === 'reset' ? { subject: null, body: null } : text;
+    await updateSurvey(trx, surveyId, kind === 'invitation' ? { invitation_subject: value.subject, invitation_body: value.body } : { reminder_subject: value.subject, reminder_body: value.body });
+    await recordAudit(trx, { actor, action: `mail-text:${kind}`, entity: 'survey', entityId: surveyId, surveyId, before: surveyMailText(before, kind), after: value });
+  });
+}
+
+export interface MailOutcome {
+  cityCode: string;
+  cityName: string;
+  to: string | null;
+  status: 'sent' | 'outbox' | 'failed' | 'no_address';
+  error?: string;
+}
+
+interface SendDeps {
+  db: Db;
+  mailer: Mailer;
+  publicUrl: string;
+  actor: Actor;
+}
+
+async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Actor) {
+  const host = await findCity(db, survey.host_city_code);
+  return (cityName: string, url: string): MailContext => ({
+    cityName,
+    hostCityName: host?.name ?? '',
+    surveyTitle: survey.title,
+    deadline: survey.deadline,
+    url,
+    publicUrl,
+    introText: survey.intro_text,
+    contactEmail: actor.type === 'organiser' ? actor.id : '',
+  });
+}
+
+/** Issues links (all participants without one, or the cities named) and mails them, one city at a time. */
+async function issueAndMail(deps: SendDeps, survey: Survey, kind: MailTextKind, cityCodes: string[] | undefined): Promise<MailOutcome[]> {
+  const issued = await issueInvitations(deps.db, { surveyId: survey.id, cityCodes, send: false, actor: deps.actor, publicUrl: deps.publicUrl, mailer: deps.mailer });
+  const text = surveyMailText(survey, kind);
+  const context = await contextFor(deps.db, survey, deps.publicUrl, deps.actor);
+  const outcomes: MailOutcome[] = [];
+  for (const item of issued) {
+    if (!item.email) {
+      outcomes.push({ cityCode: item.cityCode, cityName: item.cityName, to: null, status: 'no_address' });
+      continue;
+    }
+    const mail = renderMailText(text, context(item.cityName, item.url));
+    const result = await deps.mailer.send({ kind, to: item.email, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: item.cityCode });
+    if (result.status === 'sent') await markSent(deps.db, item.invitationId);
+    outcomes.push({ cityCode: item.cityCode, cityName: item.cityName, to: item.email, status: result.status, error: result.error });
+  }
+  return outcomes;
+}
+
+export async function sendInvitations(deps: SendDeps, surveyId: number, cityCodes?: string[]): Promise<MailOutcome[]> {
+  return issueAndMail(deps, await getSurveyOr404(deps.db, surveyId), 'invitation', cityCodes);
+}
+
+/** Participants (the host city aside) that have not submitted: who a reminder goes to. */
+export async function reminderRecipients(db: Db, survey: Survey) {
+  const out = [];
+  for (const p of await listParticipants(db, survey.id)) {
+    if (p.city_code === survey.host_city_code) continue;
+    const response = await findResponse(db, survey.id, p.city_code);
+    if (response?.status !== 'submitted') out.push({ cityCode: p.city_code, name: p.name, email: (await findCity(db, p.city_code))?.email ?? null, draft: response?.status === 'draft' });
+  }
+  return out;
+}
+
+export async function reminderPreview(db: Db, survey: Survey, publicUrl: string, actor: Actor) {
+  const recipients = await reminderRecipients(db, survey);
+  const context = await contextFor(db, survey, publicUrl, actor);
+  const sample = recipients[0]?.name ?? '（団体名）';
+  return { recipients, preview: renderMailText(surveyMailText(survey, 'reminder'), context(sample, `${publicUrl}/r/（送信時に発行する貴市専用のリンク）`)) };
+}
+
+/** Sends a reminder, with a fresh personal link, to every participant that has not submitted. */
+export async function sendReminders(deps: SendDeps, surveyId: number): Promise<MailOutcome[]> {
+  const survey = await getSurveyOr404(deps.db, surveyId);
+  const codes = (await reminderRecipients(deps.db, survey)).map((r) => r.cityCode);
+  if (codes.length === 0) return [];
+  return issueAndMail(deps, survey, 'reminder', codes);
+}
+
+/** Sends a recorded message again (a failure, or one from the outbox once SMTP is set). */
+export async function retryMail(deps: SendDeps, surveyId: number, mailId: number) {
+  const mail = await findMail(deps.db, mailId);
+  if (!mail || mail.survey_id !== surveyId) throw notFound('メール');
+  const result = await deps.mailer.resend(mailId);
+  await recordAudit(deps.db, { actor: deps.actor, action: 'mail-retry', entity: 'mail', entityId: mailId, surveyId, after: { status: result.status, error: result.error ?? null } });
+  return result;
+}
+
+/** The message as an RFC 5322 .eml file (UTF-8, encoded Japanese headers) for any mail client. */
+export async function emlOf(mail: MailMessage, from: string): Promise<Buffer> {
+  return new MailComposer({ from, to: mail.to_address, subject: mail.subject, text: mail.body, date: mail.created_at }).compile().build();
+}
+
+export function emlFilename(mail: MailMessage): string {
+  return `${String(mail.id).padStart(4, '0')}-${mail.city_code ?? 'mail'}-${mail.kind}.eml`;
+}
+
+export async function outboxZip(mails: MailMessage[], from: string): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const m of mails) zip.file(emlFilename(m), await emlOf(m, from));
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}

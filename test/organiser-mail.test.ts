@@ -1,0 +1,222 @@
+// Invitations through a real SMTP conversation (smtp-server in-process): each invited city's message arrives
+// with the right recipient, a correctly encoded Japanese subject and a link that opens that city's form;
+// a refusing server yields 送信失敗, visible with its error, and a retry; reminders and the outbox.
+import JSZip from 'jszip';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAudit } from '../server/repositories/audit.js';
+import { upsertRoster } from '../server/services/cities.js';
+import { SYSTEM_ACTOR } from '../server/repositories/audit.js';
+import { buildTestApp, type TestContext } from './helper.js';
+import { Browser, createAccount, textOf } from './organiser-support.js';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+const received: Received[] = [];
+const refused = new Set<string>();
+let smtp: SMTPServer;
+let ctx: TestContext;
+let browser: Browser;
+let surveyId: number;
+
+const CITIES = [
+  { code: '272272', name: '東大阪市', email: 'joho@higashiosaka.example.lg.jp' },
+  { code: '292010', name: '奈良市', email: 'joho@nara.example.lg.jp' },
+  { code: '302015', name: '和歌山市', email: 'joho@wakayama.example.lg.jp' },
+];
+
+/** Decodes RFC 2047 encoded words (adjacent words joined before UTF-8 decoding, as a mail client does). */
+function decodeHeader(value: string): string {
+  return value.replace(/(=\?UTF-8\?([BQ])\?([^?]*)\?=\s*)+/gi, (run) => {
+    const bytes = [...run.matchAll(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi)].map(([, enc, data]) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64')
+        : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1'),
+    );
+    return Buffer.concat(bytes).toString('utf8');
+  });
+}
+
+function parseMessage(raw: string) {
+  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfolded)?.[1] ?? '';
+  let body = rest.join('\n\n');
+  const cte = header('Content-Transfer-Encoding').toLowerCase();
+  if (cte === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (cte === 'quoted-printable') {
+    body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  }
+  return { rawSubject: header('Subject'), subject: decodeHeader(header('Subject')), to: header('To'), body };
+}
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (refused.has(address.address)) {
+        const err = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });
+        return callback(err);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as AddressInfo).port;
+  ctx = await buildTestApp({ seed: true, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'joho@city.nishinomiya.example.lg.jp' }, mailRetryDelaysMs: [20, 20] });
+  const roster = CITIES.map((c) => ({ code: c.code, name: c.name, prefecture: '近畿', population: 350000, email: c.email }));
+  await upsertRoster(ctx.database.db, roster, SYSTEM_ACTOR);
+  await createAccount(ctx, 'staff@city.nishinomiya.example.lg.jp', 'staff-password-123', 'staff');
+  browser = new Browser(ctx);
+  await browser.login('staff@city.nishinomiya.example.lg.jp', 'staff-password-123');
+  const created = await browser.post('/organiser/surveys', { source: 'template', title: '令和8年度 中核市情報化推進計画調査', deadline: '2026-12-25', hostCityCode: '282049' });
+  expect(created.statusCode).toBe(303);
+  surveyId = Number(/\/organiser\/surveys\/(\d+)/.exec(created.headers.location as string)![1]);
+  const added = await browser.post(`/organiser/surveys/${surveyId}/participants`, { cityCodes: CITIES.map((c) => c.code) });
+  expect(added.statusCode).toBe(303);
+  const opened = await browser.post(`/organiser/surveys/${surveyId}/status`, { to: 'open' }, `/organiser/surveys/${surveyId}/status?to=open`);
+  expect(opened.statusCode).toBe(303);
+});
+
+afterAll(async () => {
+  await ctx.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+const statusOf = (html: string, code: string) => new RegExp(`data-city="${code}" data-status="([a-z_]+)">(?:<span[^>]*>)?([^<]*)`).exec(html)?.slice(1);
+
+describe('invitations by e-mail', () => {
+  it('each invited city receives its own message, with a Japanese subject and a link that opens its form', async () => {
+    const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'all' }, `/organiser/surveys/${surveyId}/invitations`);
+    expect(res.statusCode).toBe(303);
+    const page = await browser.get(res.headers.location as string);
+    expect(textOf(page.body)).toContain('依頼メール: 送信 3 件');
+    expect(textOf(page.body)).toContain('メールアドレス未登録のため未送信 1 件（西宮市）');
+
+    expect(received).toHaveLength(3);
+    for (const city of CITIES) {
+      const message = received.find((m) => m.to.includes(city.email));
+      expect(message, city.name).toBeDefined();
+      const mail = parseMessage(message!.raw);
+      expect(mail.rawSubject).toMatch(/^=\?UTF-8\?[BQ]\?/i);
+      expect(mail.subject).toBe(`【西宮市】「令和8年度 中核市情報化推進計画調査」へのご回答のお願い（${city.name}様）`);
+      expect(mail.to).toContain(city.email);
+      expect(mail.body).toContain('2026年12月25日');
+      const url = /http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]+/.exec(mail.body)![0];
+      const respondent = new Browser(ctx);
+      const opened = await respondent.get(url.replace('http://survey.example.lg.jp', ''));
+      expect(opened.statusCode).toBe(303);
+      const form = await respondent.get(opened.headers.location as string);
+      expect(form.statusCode).toBe(200);
+      expect(textOf(form.body)).toContain(city.name);
+    }
+    const after = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
+    expect(statusOf(after.body, '272272')).toEqual(['opened', '閲覧済']);
+  });
+
+  it('a refusing server shows 送信失敗 with the SMTP error, and a retry sends it once the server accepts', async () => {
+    const nara = CITIES[1];
+    refused.add(nara.email);
+    const before = received.length;
+    const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code] }, `/organiser/surveys/${surveyId}/invitations`);
+    expect(textOf((await browser.get(res.headers.location as string)).body)).toContain('送信失敗 1 件');
+    let page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
+    const [status, label] = statusOf(page.body, nara.code)!;
+    expect(status).toBe('failed');
+    expect(label).toBe('送信失敗');
+    expect(textOf(page.body)).toMatch(/送信失敗 （3 回試行）: .*550/);
+    expect(received.length).toBe(before);
+
+    refused.delete(nara.email);
+    const mailId = /\/mails\/(\d+)\/retry/.exec(page.body)![1];
+    const retried = await browser.post(`/organiser/surveys/${surveyId}/mails/${mailId}/retry`, {}, `/organiser/surveys/${surveyId}/invitations`);
+    expect(textOf((await browser.get(retried.headers.location as string)).body)).toContain('再送しました');
+    expect(received.length).toBe(before + 1);
+    expect(received.at(-1)!.to).toEqual([nara.email]);
+    page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
+    expect(statusOf(page.body, nara.code)?.[0]).toBe('sent');
+  });
+
+  it('a reminder, previewed first, goes to every city that has not submitted, and the log shows when', async () => {
+    const preview = await browser.get(`/organiser/surveys/${surveyId}/reminders`);
+    expect(preview.statusCode).toBe(200);
+    const text = textOf(preview.body);
+    expect(text).toContain('3 団体に督促メールを送る');
+    expect(text).not.toMatch(/<li>西宮市/);
+    const before = received.length;
+    const sent = await browser.post(`/organiser/surveys/${surveyId}/reminders`, {}, `/organiser/surveys/${surveyId}/reminders`);
+    expect(textOf((await browser.get(sent.headers.location as string)).body)).toContain('督促メール: 送信 3 件');
+    const reminders = received.slice(before).map((m) => parseMessage(m.raw));
+    expect(reminders).toHaveLength(3);
+    expect(reminders.every((m) => m.subject.startsWith('【再送・ご回答のお願い】'))).toBe(true);
+    const page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
+    const row = new RegExp(`${CITIES[2].name}[\\s\\S]*?</tr>`).exec(page.body)![0];
+    expect(row).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}<br>/);
+  });
+
+  it('organiser-edited mail texts are used, and a text without the link is refused', async () => {
+    const bad = await browser.post(`/organiser/surveys/${surveyId}/mail-texts/invitation`, { subject: '依頼', body: 'リンクなし' }, `/organiser/surveys/${surveyId}/mail-texts`);
+    expect(bad.statusCode).toBe(400);
+    expect(textOf(bad.body)).toContain('本文に貴市専用のリンク');
+    const ok = await browser.post(
+      `/organiser/surveys/${surveyId}/mail-texts/invitation`,
+      { subject: '{{cityName}}様へ 調査のお願い', body: '{{cityName}} ご担当者様\n回答はこちら: {{url}}\n' },
+      `/organiser/surveys/${surveyId}/mail-texts`,
+    );
+    expect(ok.statusCode).toBe(303);
+    const before = received.length;
+    await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: ['302015'] }, `/organiser/surveys/${surveyId}/invitations`);
+    const mail = parseMessage(received[before].raw);
+    expect(mail.subject).toBe('和歌山市様へ 調査のお願い');
+    expect(mail.body).toMatch(/回答はこちら: http:\/\/survey\.example\.lg\.jp\/r\//);
+    const audit = await listAudit(ctx.database.db, { entity: 'survey', surveyId });
+    expect(audit.map((a) => a.action)).toContain('mail-text:invitation');
+  });
+});
+
+describe('outbox without SMTP', () => {
+  it('messages wait in the outbox and download as .eml files and as one zip', async () => {
+    const local = await buildTestApp({ seed: true });
+    try {
+      await upsertRoster(local.database.db, [{ code: '272272', name: '東大阪市', prefecture: '大阪府', population: 493940, email: 'joho@higashiosaka.example.lg.jp' }], SYSTEM_ACTOR);
+      await createAccount(local, 'admin@example.lg.jp', 'admin-password-123');
+      const b = new Browser(local);
+      await b.login('admin@example.lg.jp', 'admin-password-123');
+      const survey = (await b.get('/organiser/surveys')).body;
+      const id = /href="\/organiser\/surveys\/(\d+)"/.exec(survey)![1];
+      await b.post(`/organiser/surveys/${id}/invitations`, { scope: 'selected', cityCodes: ['272272'] }, `/organiser/surveys/${id}/invitations`);
+      const page = await b.get(`/organiser/surveys/${id}/invitations`);
+      expect(statusOf(page.body, '272272')?.[1]).toBe('送信待ち（アウトボックス）');
+      const emlHref = /href="(\/organiser\/surveys\/\d+\/mails\/\d+\.eml)"/.exec(page.body)![1];
+      const eml = await b.get(emlHref);
+      expect(eml.statusCode).toBe(200);
+      expect(eml.headers['content-type']).toContain('message/rfc822');
+      const parsed = parseMessage(eml.body);
+      expect(parsed.to).toContain('joho@higashiosaka.example.lg.jp');
+      expect(parsed.subject).toContain('東大阪市様');
+      expect(parsed.body).toMatch(/http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]{20,}/);
+      const zipRes = await b.get(`/organiser/surveys/${id}/outbox.zip`);
+      expect(zipRes.headers['content-type']).toBe('application/zip');
+      const zip = await JSZip.loadAsync(zipRes.rawPayload);
+      const names = Object.keys(zip.files);
+      expect(names).toHaveLength(1);
+      expect(parseMessage(await zip.file(names[0])!.async('string')).subject).toContain('東大阪市様');
+    } finally {
+      await local.close();
+    }
+  });
+});
