@@ -1,0 +1,93 @@
+// SQL behind the results: the one grouped count of answers per measure × band × answer, respondents per
+// band, the host city's own answers and the plan columns of counted responses.
+import type { Db } from '../db/database.js';
+import type { AnswerCountRow } from '../domain/results.js';
+import type { Answer, Disclosure, NextPlan } from '../domain/glossary.js';
+
+/** Counted = submitted and not the host city's. */
+function countedResponses(db: Db, surveyId: number, hostCityCode: string) {
+  return db
+    .selectFrom('responses')
+    .innerJoin('participants', (j) =>
+      j.onRef('participants.survey_id', '=', 'responses.survey_id').onRef('participants.city_code', '=', 'responses.city_code'),
+    )
+    .where('responses.survey_id', '=', surveyId)
+    .where('responses.status', '=', 'submitted')
+    .where('responses.city_code', '<>', hostCityCode);
+}
+
+/** One grouped query: for each measure, band and answer, how many counted responses gave it. */
+export async function countAnswersByBand(db: Db, surveyId: number, hostCityCode: string): Promise<AnswerCountRow[]> {
+  const rows = await countedResponses(db, surveyId, hostCityCode)
+    .innerJoin('response_answers', 'response_answers.response_id', 'responses.id')
+    .select((eb) => [
+      'response_answers.measure_id as measureId',
+      'participants.band_index as bandIndex',
+      'response_answers.answer as answer',
+      eb.fn.countAll<string | number>().as('count'),
+    ])
+    .groupBy(['response_answers.measure_id', 'participants.band_index', 'response_answers.answer'])
+    .execute();
+  return rows.map((r) => ({ measureId: r.measureId, bandIndex: r.bandIndex, answer: r.answer, count: Number(r.count) }));
+}
+
+/** Counted respondents per band index. */
+export async function countRespondentsByBand(db: Db, surveyId: number, hostCityCode: string): Promise<Array<{ bandIndex: number; count: number }>> {
+  const rows = await countedResponses(db, surveyId, hostCityCode)
+    .select((eb) => ['participants.band_index as bandIndex', eb.fn.countAll<string | number>().as('count')])
+    .groupBy('participants.band_index')
+    .execute();
+  return rows.map((r) => ({ bandIndex: r.bandIndex, count: Number(r.count) }));
+}
+
+/** The host city's answers by measure id, or null when the host has no submitted response. */
+export async function findHostAnswers(db: Db, surveyId: number, hostCityCode: string): Promise<Map<number, Answer> | null> {
+  const response = await db
+    .selectFrom('responses')
+    .select('id')
+    .where('survey_id', '=', surveyId)
+    .where('city_code', '=', hostCityCode)
+    .where('status', '=', 'submitted')
+    .executeTakeFirst();
+  if (!response) return null;
+  const answers = await db.selectFrom('response_answers').select(['measure_id', 'answer']).where('response_id', '=', response.id).execute();
+  return new Map(answers.map((a) => [a.measure_id, a.answer]));
+}
+
+export interface PlanRow {
+  cityCode: string;
+  cityName: string;
+  bandIndex: number;
+  hasPlan: boolean | null;
+  planName: string;
+  latestNumber: number | null;
+  updateCycleYears: number | null;
+  updateIrregular: boolean;
+  periodStart: number | null;
+  periodEnd: number | null;
+  nextPlan: NextPlan | null;
+  disclosure: Disclosure | null;
+}
+
+/** The plan answers of counted responses, in city-code order. */
+export async function listPlanRows(db: Db, surveyId: number, hostCityCode: string): Promise<PlanRow[]> {
+  const rows = await countedResponses(db, surveyId, hostCityCode)
+    .innerJoin('cities', 'cities.code', 'responses.city_code')
+    .select([
+      'responses.city_code as cityCode',
+      'cities.name as cityName',
+      'participants.band_index as bandIndex',
+      'responses.has_plan as hasPlan',
+      'responses.plan_name as planName',
+      'responses.plan_latest_number as latestNumber',
+      'responses.plan_update_cycle_years as updateCycleYears',
+      'responses.plan_update_irregular as updateIrregular',
+      'responses.plan_period_start as periodStart',
+      'responses.plan_period_end as periodEnd',
+      'responses.next_plan as nextPlan',
+      'responses.disclosure as disclosure',
+    ])
+    .orderBy('responses.city_code')
+    .execute();
+  return rows.map((r) => ({ ...r, cityCode: r.cityCode.trim() }));
+}
