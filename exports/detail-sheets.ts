@@ -1,0 +1,69 @@
+// 内訳 (実施済 and 検討中 per band per measure) and 回答状況 (invited, mailed, opened, saved, submitted).
+import type { Workbook } from 'exceljs';
+import { put } from './safe-cell.js';
+import { DATE_TIME_FORMAT, headerCell, jstDate, setupSheet, styleCell } from './styles.js';
+import type { ParticipantRecord, ResultsData } from './types.js';
+
+export function addBreakdownSheet(wb: Workbook, results: ResultsData): void {
+  const ws = wb.addWorksheet('内訳');
+  ws.getColumn(1).width = 10;
+  ws.getColumn(2).width = 34;
+  const groups = [...results.bands.map((b) => b.label), '合計'];
+  headerCell(put(ws, 1, 1, '分類'));
+  headerCell(put(ws, 1, 2, '対策'));
+  ws.mergeCells(1, 1, 2, 1);
+  ws.mergeCells(1, 2, 2, 2);
+  groups.forEach((label, g) => {
+    const col = 3 + g * 2;
+    headerCell(put(ws, 1, col, label));
+    ws.mergeCells(1, col, 1, col + 1);
+    headerCell(put(ws, 2, col, '実施済'));
+    headerCell(put(ws, 2, col + 1, '検討中'));
+    ws.getColumn(col).width = 9;
+    ws.getColumn(col + 1).width = 9;
+  });
+  ws.getRow(1).height = 32;
+  results.measures.forEach((m, i) => {
+    const row = 3 + i;
+    styleCell(put(ws, row, 1, m.category), { wrap: true });
+    styleCell(put(ws, row, 2, m.label), { wrap: true });
+    const pairs = [...m.counts.map((c) => [c.implemented, c.studying]), [m.implemented, m.studying]];
+    pairs.forEach(([implemented, studying], g) => {
+      styleCell(put(ws, row, 3 + g * 2, implemented), { center: true });
+      styleCell(put(ws, row, 4 + g * 2, studying), { center: true });
+    });
+  });
+  setupSheet(ws, { headerRows: 2, frozenColumns: 2 });
+}
+
+const STATUS_LABELS: Record<ParticipantRecord['status'], string> = { not_started: '未回答', draft: '一時保存', submitted: '送信済' };
+export const statusLabel = (s: ParticipantRecord['status']) => STATUS_LABELS[s];
+
+export function addProgressSheet(wb: Workbook, participants: ParticipantRecord[]): void {
+  const ws = wb.addWorksheet('回答状況');
+  const headers = ['団体コード', '市名', '都道府県', '依頼の発行', '依頼メールの送信', '回答画面を開いた日時', '回答状況', '最終保存', '送信日時'];
+  const widths = [10, 12, 10, 17, 17, 17, 10, 17, 17];
+  headers.forEach((h, i) => {
+    headerCell(put(ws, 1, i + 1, h));
+    ws.getColumn(i + 1).width = widths[i];
+  });
+  participants.forEach((p, i) => {
+    const row = 2 + i;
+    const values = [
+      p.cityCode,
+      p.isHost ? `${p.cityName}（本市）` : p.cityName,
+      p.prefecture,
+      jstDate(p.invitedAt),
+      jstDate(p.mailedAt),
+      jstDate(p.openedAt),
+      statusLabel(p.status),
+      jstDate(p.updatedAt),
+      jstDate(p.submittedAt),
+    ];
+    values.forEach((v, c) => styleCell(put(ws, row, c + 1, v), { numFmt: v instanceof Date ? DATE_TIME_FORMAT : undefined }));
+  });
+  const summaryRow = participants.length + 3;
+  const submitted = participants.filter((p) => p.status === 'submitted').length;
+  styleCell(put(ws, summaryRow, 1, `照会先 ${participants.length} 団体（本市を含む）、送信済 ${submitted} 団体`), { border: false });
+  setupSheet(ws, { headerRows: 1, frozenColumns: 2 });
+}

@@ -1,0 +1,114 @@
+// 回答一覧 (one row per city with every answer) and 計画一覧 (the plans), for the organiser (every
+// participant, contact details and disclosure shown) or for a respondent (only what disclosure allows).
+import type { Workbook } from 'exceljs';
+import { statusLabel } from './detail-sheets.js';
+import {
+  answerLabel,
+  disclosureLabel,
+  hasPlanLabel,
+  latestNumberLabel,
+  nextPlanLabel,
+  periodSeireki,
+  periodWareki,
+  updateCycleLabel,
+} from './format.js';
+import { type CellInput, put } from './safe-cell.js';
+import { DATE_TIME_FORMAT, headerCell, jstDate, setupSheet, styleCell } from './styles.js';
+import type { ParticipantRecord, ResultsData } from './types.js';
+
+export interface ListRow {
+  record: ParticipantRecord;
+  /** the name shown (a respondent sees A市, B市 … for anonymous cities) */
+  displayName: string;
+  /** applied to every free text of this row (masks hidden cities' names in a respondent's workbook) */
+  mask: (text: string) => string;
+  /** band label, or '' when it must not be shown */
+  bandLabel: string;
+}
+
+export interface ListOptions {
+  audience: 'organiser' | 'respondent';
+  /** a line under the list, e.g. how many private cities are counted but not listed */
+  footnote?: string;
+}
+
+function writeTable(wb: Workbook, name: string, headers: string[], widths: number[], rows: CellInput[][], opts: ListOptions, frozenColumns: number): void {
+  const ws = wb.addWorksheet(name);
+  headers.forEach((h, i) => {
+    headerCell(put(ws, 1, i + 1, h));
+    ws.getColumn(i + 1).width = widths[i] ?? 10;
+  });
+  ws.getRow(1).height = 60;
+  rows.forEach((values, r) =>
+    values.forEach((v, c) => styleCell(put(ws, r + 2, c + 1, v), { wrap: typeof v === 'string' && v.length > 12, numFmt: v instanceof Date ? DATE_TIME_FORMAT : undefined })),
+  );
+  if (opts.footnote) styleCell(put(ws, rows.length + 3, 1, opts.footnote), { border: false });
+  setupSheet(ws, { headerRows: 1, frozenColumns });
+}
+
+export function addAnswersSheet(wb: Workbook, results: ResultsData, rows: ListRow[], opts: ListOptions): void {
+  const organiser = opts.audience === 'organiser';
+  const fixed = organiser
+    ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時', '調査結果の取扱い', '担当部署', '担当者名（カナ）', '電話番号（直通）', 'メールアドレス（所属）', '計画の有無']
+    : ['市名', '人口区分', '計画の有無'];
+  const widths = organiser ? [9, 11, 9, 10, 14, 9, 16, 16, 22, 16, 14, 24, 7] : [11, 14, 7];
+  const headers = [...fixed, ...results.measures.map((m) => m.label)];
+  const data = rows.map(({ record: p, displayName, mask, bandLabel }) => {
+    const a = p.answers;
+    const head: CellInput[] = organiser
+      ? [
+          p.cityCode,
+          p.isHost ? `${p.cityName}（本市）` : p.cityName,
+          p.prefecture,
+          p.population,
+          bandLabel,
+          statusLabel(p.status),
+          jstDate(p.submittedAt),
+          disclosureLabel(a?.disclosure ?? null),
+          a?.contact.department ?? '',
+          a?.contact.personKana ?? '',
+          a?.contact.phone ?? '',
+          a?.contact.email ?? '',
+          hasPlanLabel(a?.plan.hasPlan ?? null),
+        ]
+      : [displayName, bandLabel, hasPlanLabel(a?.plan.hasPlan ?? null)];
+    return [...head.map((v) => (typeof v === 'string' ? mask(v) : v)), ...results.measures.map((m) => answerLabel(a?.measures[m.code]))];
+  });
+  writeTable(wb, '回答一覧', headers, [...widths, ...results.measures.map(() => 8)], data, opts, organiser ? 2 : 1);
+}
+
+export function addPlansSheet(wb: Workbook, rows: ListRow[], opts: ListOptions): void {
+  const organiser = opts.audience === 'organiser';
+  const headers = [
+    ...(organiser ? ['団体コード'] : []),
+    '市名',
+    '計画の有無',
+    '計画名称',
+    '最新番号',
+    '更新頻度',
+    '計画期間（和暦）',
+    '計画期間（西暦）',
+    '次期計画',
+    '備考',
+    ...(organiser ? ['調査結果の取扱い'] : []),
+  ];
+  const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, 16];
+  const data = rows.map(({ record: p, displayName, mask }) => {
+    const plan = p.answers?.plan;
+    const values: CellInput[] = [
+      ...(organiser ? [p.cityCode] : []),
+      displayName,
+      hasPlanLabel(plan?.hasPlan ?? null),
+      plan?.name ?? '',
+      latestNumberLabel(plan?.latestNumber ?? null),
+      plan ? updateCycleLabel(plan) : '',
+      plan ? periodWareki(plan) : '',
+      plan ? periodSeireki(plan) : '',
+      nextPlanLabel(plan?.nextPlan ?? null),
+      plan?.notes ?? '',
+      ...(organiser ? [disclosureLabel(p.answers?.disclosure ?? null)] : []),
+    ];
+    return values.map((v) => (typeof v === 'string' ? mask(v) : v));
+  });
+  writeTable(wb, '計画一覧', headers, widths, data, opts, organiser ? 2 : 1);
+}

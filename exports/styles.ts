@@ -1,0 +1,60 @@
+// Shared look of the exported workbooks: Japanese font, fills explained by the legend, borders,
+// and the print set-up (A4 landscape, print titles, fit to width) so sheets print like the published table.
+import type { Borders, Cell, Fill, Font, Worksheet } from 'exceljs';
+
+export const FONT_NAME = '游ゴシック';
+export const FONT: Partial<Font> = { name: FONT_NAME, size: 10, charset: 128 };
+export const BOLD: Partial<Font> = { ...FONT, bold: true };
+export const TITLE_FONT: Partial<Font> = { ...FONT, size: 14, bold: true };
+
+const solid = (argb: string): Fill => ({ type: 'pattern', pattern: 'solid', fgColor: { argb } });
+export const FILLS = {
+  header: solid('FFD9E1F2'),
+  implemented: solid('FFBDD7EE'),
+  studying: solid('FFFFE699'),
+  differs: solid('FFF8CBAD'),
+  input: solid('FFFFF2CC'),
+};
+
+const thin = { style: 'thin' as const, color: { argb: 'FF808080' } };
+export const BORDER: Partial<Borders> = { top: thin, left: thin, bottom: thin, right: thin };
+
+export function styleCell(cell: Cell, opts: { bold?: boolean; fill?: Fill; wrap?: boolean; center?: boolean; border?: boolean; numFmt?: string } = {}): Cell {
+  cell.font = opts.bold ? BOLD : FONT;
+  if (opts.fill) cell.fill = opts.fill;
+  cell.alignment = {
+    vertical: 'middle',
+    wrapText: opts.wrap ?? false,
+    ...(opts.center ? { horizontal: 'center' as const } : {}),
+  };
+  if (opts.border !== false) cell.border = BORDER;
+  if (opts.numFmt) cell.numFmt = opts.numFmt;
+  return cell;
+}
+
+export function headerCell(cell: Cell): Cell {
+  return styleCell(cell, { bold: true, fill: FILLS.header, wrap: true, center: true });
+}
+
+/** A4 landscape, fit to one page wide, the given rows repeated on every printed page, panes frozen below them. */
+export function setupSheet(ws: Worksheet, opts: { headerRows: number; frozenColumns?: number; printTitleFrom?: number }): void {
+  ws.pageSetup = {
+    paperSize: 9,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `${opts.printTitleFrom ?? 1}:${opts.headerRows}`,
+    horizontalCentered: true,
+    margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+  };
+  ws.headerFooter = { oddFooter: '&P / &N' };
+  ws.views = [{ state: 'frozen', xSplit: opts.frozenColumns ?? 0, ySplit: opts.headerRows, topLeftCell: undefined, activeCell: undefined }];
+}
+
+/** A Date shifted so that Excel (which has no time zones) shows Japan time. */
+export function jstDate(date: Date | null): Date | null {
+  return date ? new Date(date.getTime() + 9 * 3600_000) : null;
+}
+
+export const DATE_TIME_FORMAT = 'yyyy/mm/dd hh:mm';

@@ -1,0 +1,95 @@
+// Results workbooks (API.md «Workbooks»): the organiser's for any survey, a respondent's once published.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type ExcelJS from 'exceljs';
+import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
+import { organiserActor } from '../../plugins/auth.js';
+import { notifyResults } from '../../services/results-notify.js';
+import { attachment, japanDate, organiserResultsWorkbook, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
+
+export const XlsxFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Excel ブック（.xlsx）' });
+
+export async function sendWorkbook(reply: FastifyReply, workbook: ExcelJS.Workbook, fileName: string, asciiName: string) {
+  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+  return reply
+    .type(XLSX_TYPE)
+    .header('content-disposition', attachment(fileName, asciiName))
+    .header('cache-control', 'private, no-store')
+    .send(buffer);
+}
+
+const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/v1/surveys/:id/results.xlsx',
+    {
+      preHandler: app.requireOrganiser,
+      schema: {
+        tags: ['results'],
+        summary: '集計結果の Excel（集計表・内訳・回答一覧・計画一覧・回答状況）',
+        security: [{ bearer: [] }],
+        params: SurveyIdParams,
+        produces: [XLSX_TYPE],
+        response: { 200: XlsxFile, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const now = app.clock();
+      const { workbook, title } = await organiserResultsWorkbook(app.db, request.params.id, now);
+      return sendWorkbook(reply, workbook, `${title}_集計結果_${japanDate(now)}.xlsx`, `results-${request.params.id}.xlsx`);
+    },
+  );
+
+  app.get(
+    '/api/v1/response/results.xlsx',
+    {
+      preHandler: app.requireRespondent,
+      schema: {
+        tags: ['respondent'],
+        summary: '調査結果の Excel（結果公表後、回答を送信した団体のみ。公表しない団体は載りません）',
+        security: [{ bearer: [] }],
+        produces: [XLSX_TYPE],
+        response: { 200: XlsxFile, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { surveyId, cityCode } = request.respondent!;
+      const now = app.clock();
+      const { workbook, title } = await respondentResultsWorkbook(app.db, surveyId, cityCode, now);
+      return sendWorkbook(reply, workbook, `${title}_調査結果.xlsx`, `results-${surveyId}.xlsx`);
+    },
+  );
+
+  app.post(
+    '/api/v1/surveys/:id/results/notify',
+    {
+      preHandler: app.requireOrganiser,
+      schema: {
+        tags: ['results'],
+        summary: '調査結果の送付: 回答を送信した団体へ、回答画面で結果を確認できる旨をメールで知らせる（添付なし。結果公表後のみ）',
+        security: [{ bearer: [] }],
+        params: SurveyIdParams,
+        response: {
+          200: Type.Object({
+            notified: Type.Integer({ description: '送信または送信待ちにした件数' }),
+            results: Type.Array(
+              Type.Object({
+                cityCode: Type.String(),
+                cityName: Type.String(),
+                status: Type.Union([Type.Literal('sent'), Type.Literal('outbox'), Type.Literal('failed'), Type.Literal('no_address')]),
+                to: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const results = await notifyResults(app.db, app.mailer, { surveyId: request.params.id, publicUrl: app.config.publicUrl, actor: organiserActor(request) });
+      return { notified: results.filter((r) => r.status === 'sent' || r.status === 'outbox').length, results };
+    },
+  );
+};
+
+export default workbookRoutes;

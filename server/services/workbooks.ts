@@ -1,0 +1,106 @@
+// Gathers what the workbook builders need (survey, results, participants with answers and invitation
+// history) and decides who may download which workbook; the builders in exports/ stay pure.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { forbidden, notFound } from '../domain/errors.js';
+import { buildQuestionnaire } from '../../exports/questionnaire.js';
+import { buildRespondentWorkbook } from '../../exports/respondent-workbook.js';
+import { buildResultsWorkbook } from '../../exports/results-workbook.js';
+import type { OrganiserWorkbookData, ParticipantRecord } from '../../exports/types.js';
+import { findCity } from '../repositories/cities.js';
+import { rowToAnswers } from '../repositories/responses.js';
+import { listMeasures, listParticipants } from '../repositories/surveys.js';
+import { listInvitationHistory, listResponsesWithAnswers } from '../repositories/workbook-data.js';
+import { getResponse } from './responses.js';
+import { computeResults } from './results.js';
+import { getSurveyOr404 } from './surveys.js';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** 'YYYY-MM-DD' of an instant in Japan time. */
+export function japanDate(now: Date): string {
+  return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Content-Disposition with a Japanese file name (RFC 5987) and an ASCII fallback. */
+export function attachment(fileName: string, asciiFallback: string): string {
+  return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export async function organiserWorkbookData(db: Db, surveyId: number, now: Date): Promise<OrganiserWorkbookData> {
+  const survey = await getSurveyOr404(db, surveyId);
+  const host = await findCity(db, survey.host_city_code);
+  const results = await computeResults(db, surveyId);
+  const participants = await listParticipants(db, surveyId);
+  const responses = new Map((await listResponsesWithAnswers(db, surveyId)).map((r) => [r.row.city_code, r]));
+  const invitations = await listInvitationHistory(db, surveyId);
+  const records: ParticipantRecord[] = participants.map((p) => {
+    const r = responses.get(p.city_code);
+    const inv = invitations.get(p.city_code);
+    return {
+      cityCode: p.city_code,
+      cityName: p.name,
+      prefecture: p.prefecture,
+      population: p.population,
+      bandIndex: p.band_index,
+      isHost: p.city_code === survey.host_city_code,
+      status: r?.row.status ?? 'not_started',
+      invitedAt: inv?.issuedAt ?? null,
+      mailedAt: inv?.sentAt ?? null,
+      openedAt: inv?.openedAt ?? null,
+      updatedAt: r?.row.updated_at ?? null,
+      submittedAt: r?.row.submitted_at ?? null,
+      answers: r ? rowToAnswers(r.row, r.measures) : null,
+    };
+  });
+  // The host city first, then the others in city-code order (as listed in the published table's 本市 column).
+  records.sort((a, b) => Number(b.isHost) - Number(a.isHost) || a.cityCode.localeCompare(b.cityCode));
+  return {
+    survey: { id: survey.id, title: survey.title, hostCityName: host?.name ?? survey.host_city_code, date: japanDate(now) },
+    results,
+    participants: records,
+  };
+}
+
+export async function organiserResultsWorkbook(db: Db, surveyId: number, now: Date) {
+  const data = await organiserWorkbookData(db, surveyId, now);
+  return { workbook: buildResultsWorkbook(data), title: data.survey.title };
+}
+
+/** The respondent's workbook: only once the survey is published and only for a city that had submitted. */
+export async function respondentResultsWorkbook(db: Db, surveyId: number, cityCode: string, now: Date) {
+  const survey = await getSurveyOr404(db, surveyId);
+  if (survey.status !== 'published') throw forbidden('調査結果はまだ公表されていません。結果の公表後にダウンロードできます');
+  const data = await organiserWorkbookData(db, surveyId, now);
+  const own = data.participants.find((p) => p.cityCode === cityCode);
+  if (!own || own.status !== 'submitted') throw forbidden('調査結果は、回答を送信した団体にのみお送りしています');
+  return { workbook: buildRespondentWorkbook({ ...data, cityCode }), title: data.survey.title };
+}
+
+/** The platform's signature of a questionnaire's survey and city (checked when it comes back). */
+export function questionnaireSignature(secret: string, surveyId: number, cityCode: string): string {
+  return createHmac('sha256', secret).update(`questionnaire:v1:${surveyId}:${cityCode}`).digest('hex').slice(0, 32);
+}
+
+export function signatureMatches(secret: string, surveyId: number, cityCode: string, signature: string | null): boolean {
+  const expected = Buffer.from(questionnaireSignature(secret, surveyId, cityCode));
+  const given = Buffer.from(signature ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export async function questionnaireWorkbook(db: Db, surveyId: number, cityCode: string, secret: string) {
+  const survey = await getSurveyOr404(db, surveyId);
+  const city = await findCity(db, cityCode);
+  if (!city) throw notFound('団体');
+  const state = await getResponse(db, surveyId, cityCode);
+  const host = await findCity(db, survey.host_city_code);
+  const measures = await listMeasures(db, surveyId);
+  const workbook = buildQuestionnaire({
+    survey: { id: survey.id, title: survey.title, deadline: survey.deadline, hostCityName: host?.name ?? '' },
+    city: { code: city.code, name: city.name },
+    measures: measures.map((m) => ({ code: m.code, category: m.category, label: m.label })),
+    answers: state.model,
+    signature: questionnaireSignature(secret, survey.id, city.code),
+  });
+  return { workbook, cityName: city.name };
+}

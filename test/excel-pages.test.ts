@@ -1,0 +1,115 @@
+// The respondent's Excel page: download link, upload → preview of changes → confirm, errors by cell.
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+
+const TOYONAKA = '272035';
+let ctx: TestContext;
+let token: string;
+const jar = new Map<string, string>();
+
+function keepCookies(setCookie: string | string[] | undefined) {
+  for (const c of [setCookie ?? []].flat()) {
+    const [pair] = c.split(';');
+    const i = pair.indexOf('=');
+    jar.set(pair.slice(0, i), pair.slice(i + 1));
+  }
+}
+const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function page(url: string) {
+  const res = await ctx.app.inject({ method: 'GET', url, headers: { cookie: cookieHeader(), accept: 'text/html' } });
+  keepCookies(res.headers['set-cookie']);
+  return res;
+}
+
+async function postForm(fields: Record<string, string>, file?: Buffer) {
+  const boundary = '----excel-page-test';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="調査票.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`));
+    parts.push(file, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/respond/questionnaire',
+    headers: { cookie: cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+    payload: Buffer.concat(parts),
+  });
+  keepCookies(res.headers['set-cookie']);
+  return res;
+}
+
+async function filledWorkbook(measureAnswer: string): Promise<Buffer> {
+  const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/response/questionnaire.xlsx', headers: { cookie: cookieHeader() } });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet('調査票')!;
+  ws.eachRow((row) => {
+    if (row.getCell(1).value === '1-2') row.getCell(4).value = '市長公室 情報政策課';
+    if (row.getCell(3).value === 'M01') row.getCell(4).value = measureAnswer;
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+beforeAll(async () => {
+  ctx = await buildTestApp({ seed: true });
+  const auth = await loginOrganiser(ctx);
+  const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/surveys', headers: auth, payload: { title: 'Excel 画面の確認', hostCityCode: '282049', deadline: '2026-12-18' } });
+  const id = created.json().id;
+  await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/participants`, headers: auth, payload: { cityCodes: [TOYONAKA] } });
+  await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${id}`, headers: auth, payload: { status: 'open' } });
+  token = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/invitations`, headers: auth, payload: { cityCodes: [TOYONAKA] } })).json()[0].token;
+  await page(`/r/${token}`);
+});
+afterAll(() => ctx.close());
+
+describe('Excel questionnaire page', () => {
+  it('offers the download and an upload form with a labelled file field', async () => {
+    const res = await page('/respond/questionnaire');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('href="/api/v1/response/questionnaire.xlsx"');
+    expect(res.body).toMatch(/<label for="f-file">/);
+    expect(res.body).toContain('enctype="multipart/form-data"');
+  });
+
+  it('without the session cookie it explains how to open the page', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/respond/questionnaire', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('an upload shows the changes first; confirming saves them', async () => {
+    const csrf = csrfOf((await page('/respond/questionnaire')).body);
+    const preview = await postForm({ _csrf: csrf }, await filledWorkbook('検討中'));
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.body).toContain('変更点の確認（2 件）');
+    expect(preview.body).toContain('市長公室 情報政策課');
+    const before = await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } });
+    expect(before.json().version).toBe(0);
+
+    const workbook = /name="workbook" value="([^"]+)"/.exec(preview.body)![1];
+    const confirmed = await postForm({ _csrf: csrfOf(preview.body), version: '0', workbook, confirm: '1' });
+    expect(confirmed.statusCode).toBe(303);
+    expect((await page(confirmed.headers.location as string)).body).toContain('一時保存しました');
+    const after = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(after).toMatchObject({ status: 'draft', version: 1 });
+    expect(after.answers.contact.department).toBe('市長公室 情報政策課');
+    expect(after.answers.measures.M01).toBe('studying');
+  });
+
+  it('an invalid answer is listed with its cell in the error summary, and nothing is saved', async () => {
+    const csrf = csrfOf((await page('/respond/questionnaire')).body);
+    const res = await postForm({ _csrf: csrf }, await filledWorkbook('実施中'));
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('class="error-summary"');
+    expect(res.body).toMatch(/調査票!D[0-9]+: 『実施中』は選択肢にありません/);
+  });
+
+  it('refuses an upload without the CSRF token', async () => {
+    const res = await postForm({}, await filledWorkbook('実施済'));
+    expect(res.statusCode).toBe(403);
+  });
+});
