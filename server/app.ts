@@ -18,7 +18,20 @@ import cityRoutes from './routes/api/cities.js';
 import healthRoutes from './routes/api/health.js';
 import sessionRoutes from './routes/api/session.js';
 import surveyRoutes from './routes/api/surveys.js';
+import resultsRoutes from './routes/api/results.js';
+import resultsPages from './routes/pages/results.js';
 import homePages from './routes/pages/home.js';
+import respondentAuthPlugin from './plugins/respondent-auth.js';
+import receiptsPlugin from './plugins/receipts.js';
+import invitationRoutes from './routes/api/invitations.js';
+import respondentRoutes from './routes/api/respondent.js';
+import responseRoutes from './routes/api/responses.js';
+import respondentPages from './routes/pages/respondent.js';
+import organiserPages from './routes/pages/organiser/index.js';
+import workbookRoutes from './routes/api/workbooks.js';
+import questionnaireRoutes from './routes/api/questionnaire.js';
+import questionnaireUploadPages from './routes/pages/questionnaire-upload.js';
+import loginLimitPlugin from './plugins/login-limit.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -66,6 +79,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(authPlugin, { config });
   await app.register(mailPlugin, { smtpUrl: config.smtpUrl, from: config.mailFrom, retryDelaysMs: deps.mailRetryDelaysMs });
   await app.register(csrfPlugin);
+  await app.register(respondentAuthPlugin);
+  await app.register(receiptsPlugin);
+  await app.register(loginLimitPlugin);
   await app.register(viewsPlugin, { production: config.production });
   await app.register(docsPlugin, { publicUrl: config.publicUrl });
 
@@ -73,7 +89,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(sessionRoutes);
   await app.register(cityRoutes);
   await app.register(surveyRoutes);
+  await app.register(resultsRoutes);
+  await app.register(resultsPages);
   await app.register(homePages);
+  await app.register(invitationRoutes);
+  await app.register(respondentRoutes);
+  await app.register(responseRoutes);
+  await app.register(respondentPages);
+  await app.register(organiserPages);
+  await app.register(workbookRoutes);
+  await app.register(questionnaireRoutes);
+  await app.register(questionnaireUploadPages);
 
   return app;
 }

@@ -38,6 +38,11 @@ export interface SurveysTable {
   template: string;
   intro_text: ColumnType<string, string | undefined, string>;
   copied_from_survey_id: number | null;
+  /** per-survey mail texts (Handlebars); null = the default in templates/mail/ (migration T1200) */
+  invitation_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  invitation_body: ColumnType<string | null, string | null | undefined, string | null>;
+  reminder_subject: ColumnType<string | null, string | null | undefined, string | null>;
+  reminder_body: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -1,0 +1,91 @@
+// One scale case: a synthetic submitted round of N participants × M measures on a fresh database, then
+// the time of the results computation, the results page, and the organiser's workbook with the peak RSS.
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { openDatabase } from '../server/db/database.js';
+import { migrateToLatest } from '../server/db/migrate.js';
+import { cityCodeCheckDigit } from '../server/domain/city-code.js';
+import { hashPassword } from '../server/domain/passwords.js';
+import { createOrganiser } from '../server/repositories/organisers.js';
+import { computeResults } from '../server/services/results.js';
+
+const [kind, participantsArg, measuresArg] = process.argv.slice(2);
+const N = Number(participantsArg);
+const M = Number(measuresArg);
+
+const databaseUrl = kind === 'postgres' ? process.env.DATABASE_URL : undefined;
+const schema = databaseUrl ? `scale_${randomBytes(4).toString('hex')}` : undefined;
+const database = await openDatabase({ databaseUrl, schema, poolSize: 4 });
+const { db } = database;
+await migrateToLatest(db, database.schema);
+
+// Cities with valid 団体コード (5-digit prefixes from 10000 up, check digit computed), spread over 3 bands.
+const cities = Array.from({ length: N }, (_, i) => {
+  const prefix = String(10000 + i);
+  return { code: prefix + cityCodeCheckDigit(prefix), name: `市${i}`, prefecture: '県', population: [200000, 400000, 600000][i % 3] + i };
+});
+for (let i = 0; i < cities.length; i += 1000) await db.insertInto('cities').values(cities.slice(i, i + 1000)).execute();
+const survey = await db
+  .insertInto('surveys')
+  .values({ title: `規模 ${N} × ${M}`, host_city_code: cities[0].code, deadline: '2030-01-01', band_thresholds: [300000, 500000], template: 'chukakushi-2018', status: 'closed' })
+  .returning('id')
+  .executeTakeFirstOrThrow();
+await db
+  .insertInto('measures')
+  .values(Array.from({ length: M }, (_, i) => ({ survey_id: survey.id, code: `M${String(i + 1).padStart(3, '0')}`, category: ['自治体の対策', '自治体の業務', '地域', 'インフラ'][Math.floor((i * 4) / M)], label: `対策 ${i + 1}`, position: i + 1 })))
+  .execute();
+for (let i = 0; i < cities.length; i += 1000) {
+  await db.insertInto('participants').values(cities.slice(i, i + 1000).map((c, j) => ({ survey_id: survey.id, city_code: c.code, population: c.population, population_date: null, band_index: (i + j) % 3 }))).execute();
+}
+await sql`
+  insert into responses (survey_id, city_code, status, submitted_at, disclosure, has_plan, plan_name, plan_latest_number, plan_update_cycle_years, plan_period_start, plan_period_end, next_plan,
+                         contact_department, contact_person_kana, contact_phone, contact_email)
+  select survey_id, city_code, 'submitted', now(), (array['public','anonymous','private'])[1 + (row_number() over () % 3)::int], true,
+         '情報化推進計画', 4, 5, 2014, 2018, 'update', '情報企画課', 'ジョウホウ', '0798-35-3151', 'joho@example.lg.jp'
+  from participants where survey_id = ${survey.id}`.execute(db);
+await sql`
+  insert into response_answers (response_id, measure_id, answer)
+  select r.id, m.id, (array['implemented','studying','none'])[1 + ((r.id + m.id) % 3)]
+  from responses r cross join measures m where r.survey_id = ${survey.id} and m.survey_id = ${survey.id}`.execute(db);
+
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = async (fn: () => Promise<unknown>, runs: number) => {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+};
+
+await computeResults(db, survey.id); // warm-up
+const resultsMs = await time(() => computeResults(db, survey.id), 5);
+
+const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', NODE_ENV: 'production', DATA_DIR: '/tmp/bench-data', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+const app = await buildApp(config, { database });
+await app.ready();
+await createOrganiser(db, { email: 'scale@example.jp', passwordHash: await hashPassword('scale-password-123'), role: 'admin' });
+const login = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'scale@example.jp', password: 'scale-password-123' } });
+const headers = { authorization: `Bearer ${login.json().token}` };
+const pageUrl = process.env.BENCH_RESULTS_PAGE ?? `/surveys/${survey.id}/results`;
+const page = await app.inject({ method: 'GET', url: pageUrl, headers });
+if (page.statusCode !== 200) throw new Error(`results page ${pageUrl} → ${page.statusCode}`);
+const pageMs = await time(() => app.inject({ method: 'GET', url: pageUrl, headers }), 3);
+
+const rssBeforeMb = process.memoryUsage().rss / 1e6;
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
+const t = performance.now();
+const workbook = await app.inject({ method: 'GET', url: `/api/v1/surveys/${survey.id}/results.xlsx`, headers });
+const workbookMs = performance.now() - t;
+clearInterval(sampler);
+if (workbook.statusCode !== 200) throw new Error(`workbook → ${workbook.statusCode}`);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+console.log(JSON.stringify({ participants: N, measures: M, resultsMs, pageMs, workbookMs, workbookBytes: workbook.rawPayload.length, rssBeforeWorkbookMb: rssBeforeMb, workbookPeakRssMb: peakRss / 1e6, processMaxRssMb: process.resourceUsage().maxRSS / 1024 }));
+await app.close();
+if (schema) await sql.raw(`drop schema if exists ${schema} cascade`).execute(db);
+await database.close();
