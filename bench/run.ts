@@ -14,7 +14,7 @@ const CONNECTIONS = 50;
 
 interface Served {
   child: ChildProcess;
-  info: { port: number; organiserToken?: string; respondentTokens?: string[]; respondentCookie?: string; measureCodes?: string[] };
+  info: { port: number; organiserToken?: string; respondentTokens?: string[]; respondentVersions?: number[]; respondentCookie?: string; measureCodes?: string[] };
 }
 
 async function serve(args: string[]): Promise<Served> {
@@ -95,8 +95,11 @@ async function httpRuns(db: 'pglite' | 'postgres') {
       {
         method: 'PUT',
         setupRequest: (req: any, context: any) => {
-          context.token ??= tokens[next++ % tokens.length];
-          context.version ??= 1;
+          if (context.token === undefined) {
+            const i = next++ % tokens.length;
+            context.token = tokens[i];
+            context.version = app.info.respondentVersions![i];
+          }
           context.n = (context.n ?? 0) + 1;
           return { ...req, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...sampleResponse(app.info.measureCodes!, context.n), version: context.version }) };
         },

@@ -50,6 +50,9 @@ await sql`
   select r.id, m.id, (array['implemented','studying','none'])[1 + ((r.id + m.id) % 3)]
   from responses r cross join measures m where r.survey_id = ${survey.id} and m.survey_id = ${survey.id}`.execute(db);
 
+// A database in service has statistics (autovacuum analyses after bulk changes); take them now as well.
+await sql`analyze`.execute(db);
+
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = async (fn: () => Promise<unknown>, runs: number) => {
   const xs: number[] = [];
@@ -62,6 +65,39 @@ const time = async (fn: () => Promise<unknown>, runs: number) => {
 };
 
 await computeResults(db, survey.id); // warm-up
+if (process.env.BENCH_TRACE) {
+  // Prints each query of one results computation with its time, to see where the time goes.
+  const executor = db.getExecutor() as unknown as { executeQuery: (...a: any[]) => Promise<unknown> };
+  const original = executor.executeQuery.bind(executor);
+  executor.executeQuery = async (...a: any[]) => {
+    const t = performance.now();
+    try {
+      return await original(...a);
+    } finally {
+      console.error(`${(performance.now() - t).toFixed(1)} ms  ${String(a[0].sql).slice(0, 120)}`);
+    }
+  };
+  let t0w = 0;
+  const t = performance.now();
+  await computeResults(db, survey.id);
+  console.error(`computeResults total ${(performance.now() - t).toFixed(1)} ms`);
+  t0w = performance.now();
+  const { organiserWorkbookData: owd } = await import('../server/services/workbooks.js');
+  await owd(db, survey.id, new Date());
+  console.error(`workbook data (traced) ${(performance.now() - t0w).toFixed(0)} ms`);
+  executor.executeQuery = original;
+  const { organiserWorkbookData } = await import('../server/services/workbooks.js');
+  const { buildResultsWorkbook } = await import('../exports/results-workbook.js');
+  let t0 = performance.now();
+  const data = await organiserWorkbookData(db, survey.id, new Date());
+  console.error(`workbook data ${(performance.now() - t0).toFixed(0)} ms`);
+  t0 = performance.now();
+  const wb = buildResultsWorkbook(data);
+  console.error(`workbook build ${(performance.now() - t0).toFixed(0)} ms`);
+  t0 = performance.now();
+  await wb.xlsx.writeBuffer();
+  console.error(`workbook write ${(performance.now() - t0).toFixed(0)} ms`);
+}
 const resultsMs = await time(() => computeResults(db, survey.id), 5);
 
 const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', NODE_ENV: 'production', DATA_DIR: '/tmp/bench-data', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
@@ -70,7 +106,7 @@ await app.ready();
 await createOrganiser(db, { email: 'scale@example.jp', passwordHash: await hashPassword('scale-password-123'), role: 'admin' });
 const login = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'scale@example.jp', password: 'scale-password-123' } });
 const headers = { authorization: `Bearer ${login.json().token}` };
-const pageUrl = process.env.BENCH_RESULTS_PAGE ?? `/surveys/${survey.id}/results`;
+const pageUrl = process.env.BENCH_RESULTS_PAGE ?? `/organiser/surveys/${survey.id}/results`;
 const page = await app.inject({ method: 'GET', url: pageUrl, headers });
 if (page.statusCode !== 200) throw new Error(`results page ${pageUrl} → ${page.statusCode}`);
 const pageMs = await time(() => app.inject({ method: 'GET', url: pageUrl, headers }), 3);

@@ -54,9 +54,11 @@ async function platform() {
     await call('PUT', '/api/v1/response', bearer, { ...sampleResponse(survey.measures.map((m) => m.code), i), version: 0 });
     await call('POST', '/api/v1/response/submit', bearer);
   }
+  const versions: number[] = [];
+  for (const inv of respondents) versions.push(((await (await call('GET', '/api/v1/response', { authorization: `Bearer ${inv.token}` })).json()) as { version: number }).version);
   const opened = await call('GET', `/r/${respondents[0].token}`, {});
   const cookie = (opened.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
-  console.log(JSON.stringify({ port, organiserToken: token, respondentTokens: respondents.map((r) => r.token), respondentCookie: cookie, measureCodes: survey.measures.map((m) => m.code) }));
+  console.log(JSON.stringify({ port, organiserToken: token, respondentTokens: respondents.map((r) => r.token), respondentVersions: versions, respondentCookie: cookie, measureCodes: survey.measures.map((m) => m.code) }));
 
   const stop = async () => {
     await app.close();

@@ -39,8 +39,15 @@ function writeTable(wb: Workbook, name: string, headers: string[], widths: numbe
     ws.getColumn(i + 1).width = widths[i] ?? 10;
   });
   ws.getRow(1).height = 60;
+  // Body cells stay unstyled (the workbook's default font is 游ゴシック, see serialise.ts): a style per cell is
+  // what makes a 1,800-city list slow to write. Only dates get a format and long texts wrapping.
+  const wrap = { vertical: 'middle' as const, wrapText: true };
   rows.forEach((values, r) =>
-    values.forEach((v, c) => styleCell(put(ws, r + 2, c + 1, v), { wrap: typeof v === 'string' && v.length > 12, numFmt: v instanceof Date ? DATE_TIME_FORMAT : undefined })),
+    values.forEach((v, c) => {
+      const cell = put(ws, r + 2, c + 1, v);
+      if (v instanceof Date) cell.numFmt = DATE_TIME_FORMAT;
+      else if (typeof v === 'string' && v.length > 12) cell.alignment = wrap;
+    }),
   );
   if (opts.footnote) styleCell(put(ws, rows.length + 3, 1, opts.footnote), { border: false });
   setupSheet(ws, { headerRows: 1, frozenColumns });

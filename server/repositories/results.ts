@@ -16,19 +16,34 @@ function countedResponses(db: Db, surveyId: number, hostCityCode: string) {
     .where('responses.city_code', '<>', hostCityCode);
 }
 
-/** One grouped query: for each measure, band and answer, how many counted responses gave it. */
+/**
+ * One grouped query: for each measure and band, how many counted responses implement it, study it, or
+ * answered it at all (grouping by measure × band with FILTERed counts keeps the groups few; the rows are
+ * then spread out per answer for the layout).
+ */
 export async function countAnswersByBand(db: Db, surveyId: number, hostCityCode: string): Promise<AnswerCountRow[]> {
   const rows = await countedResponses(db, surveyId, hostCityCode)
     .innerJoin('response_answers', 'response_answers.response_id', 'responses.id')
     .select((eb) => [
       'response_answers.measure_id as measureId',
       'participants.band_index as bandIndex',
-      'response_answers.answer as answer',
-      eb.fn.countAll<string | number>().as('count'),
+      eb.fn.countAll<string | number>().filterWhere('response_answers.answer', '=', 'implemented').as('implemented'),
+      eb.fn.countAll<string | number>().filterWhere('response_answers.answer', '=', 'studying').as('studying'),
+      eb.fn.countAll<string | number>().as('answered'),
     ])
-    .groupBy(['response_answers.measure_id', 'participants.band_index', 'response_answers.answer'])
+    .groupBy(['response_answers.measure_id', 'participants.band_index'])
     .execute();
-  return rows.map((r) => ({ measureId: r.measureId, bandIndex: r.bandIndex, answer: r.answer, count: Number(r.count) }));
+  return rows.flatMap((r) => {
+    const implemented = Number(r.implemented);
+    const studying = Number(r.studying);
+    const none = Number(r.answered) - implemented - studying;
+    const base = { measureId: r.measureId, bandIndex: r.bandIndex };
+    return [
+      { ...base, answer: 'implemented' as const, count: implemented },
+      { ...base, answer: 'studying' as const, count: studying },
+      { ...base, answer: 'none' as const, count: none },
+    ].filter((row) => row.count > 0);
+  });
 }
 
 /** Counted respondents per band index. */

@@ -6,18 +6,29 @@ import type { Answer } from '../domain/glossary.js';
 
 export async function listResponsesWithAnswers(db: Db, surveyId: number): Promise<Array<{ row: ResponseRow; measures: Record<string, Answer> }>> {
   const rows = await db.selectFrom('responses').selectAll().where('survey_id', '=', surveyId).execute();
+  // One row per response with its answers as two parallel arrays (measure ids, answers): far fewer rows to
+  // move than one per answer (1,800 × 200 = 360,000), and arrays parse faster than JSON objects.
+  const codes = new Map(
+    (await db.selectFrom('measures').select(['id', 'code']).where('survey_id', '=', surveyId).where('retired_at', 'is', null).execute()).map((m) => [m.id, m.code]),
+  );
   const answers = await db
     .selectFrom('response_answers')
     .innerJoin('responses', 'responses.id', 'response_answers.response_id')
-    .innerJoin('measures', 'measures.id', 'response_answers.measure_id')
-    .select(['response_answers.response_id', 'measures.code', 'response_answers.answer'])
+    .select((eb) => [
+      'response_answers.response_id',
+      eb.fn<number[]>('array_agg', ['response_answers.measure_id']).as('measureIds'),
+      eb.fn<Answer[]>('array_agg', ['response_answers.answer']).as('answers'),
+    ])
     .where('responses.survey_id', '=', surveyId)
-    .where('measures.retired_at', 'is', null)
+    .groupBy('response_answers.response_id')
     .execute();
   const byResponse = new Map<number, Record<string, Answer>>();
   for (const a of answers) {
-    const map = byResponse.get(a.response_id) ?? {};
-    map[a.code] = a.answer;
+    const map: Record<string, Answer> = {};
+    a.measureIds.forEach((id, i) => {
+      const code = codes.get(id);
+      if (code) map[code] = a.answers[i];
+    });
     byResponse.set(a.response_id, map);
   }
   return rows.map((row) => ({ row, measures: byResponse.get(row.id) ?? {} }));

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type ExcelJS from 'exceljs';
+import { workbookToBuffer } from '../../../exports/serialise.js';
 import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
 import { organiserActor } from '../../plugins/auth.js';
 import { notifyResults } from '../../services/results-notify.js';
@@ -11,7 +12,7 @@ import { attachment, japanDate, organiserResultsWorkbook, respondentResultsWorkb
 export const XlsxFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Excel ブック（.xlsx）' });
 
 export async function sendWorkbook(reply: FastifyReply, workbook: ExcelJS.Workbook, fileName: string, asciiName: string) {
-  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+  const buffer = await workbookToBuffer(workbook);
   return reply
     .type(XLSX_TYPE)
     .header('content-disposition', attachment(fileName, asciiName))
