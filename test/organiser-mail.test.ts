@@ -186,6 +186,21 @@ describe('invitations by e-mail', () => {
     const audit = await listAudit(ctx.database.db, { entity: 'survey', surveyId });
     expect(audit.map((a) => a.action)).toContain('mail-text:invitation');
   });
+
+  it('the API (send: true) mails the same edited text as the console, and still answers [{ cityCode, url, token }]', async () => {
+    const session = await ctx.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'staff@city.nishinomiya.example.lg.jp', password: 'staff-password-123' } });
+    const authorization = `Bearer ${session.json().token}`;
+    const before = received.length;
+    const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${surveyId}/invitations`, headers: { authorization }, payload: { cityCodes: ['272272'], send: true } });
+    expect(res.statusCode).toBe(201);
+    const [item] = res.json();
+    expect(item).toMatchObject({ cityCode: '272272', mail: { status: 'sent', to: CITIES[0].email } });
+    expect(item.url).toBe(`http://survey.example.lg.jp/r/${item.token}`);
+    expect(received).toHaveLength(before + 1);
+    const mail = parseMessage(received[before].raw);
+    expect(mail.subject).toBe('東大阪市様へ 調査のお願い');
+    expect(mail.body).toContain(`回答はこちら: ${item.url}`);
+  });
 });
 
 describe('outbox without SMTP', () => {

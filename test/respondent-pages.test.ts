@@ -135,6 +135,13 @@ describe('the form', () => {
     expect(res.body).not.toMatch(/name="cityName"/);
   });
 
+  it('offers the Excel questionnaire as another way to answer, and no results links before 結果公表', async () => {
+    const res = await page('/respond');
+    expect(res.body).toContain('<a href="/respond/questionnaire">Excel の調査票で回答する</a>');
+    expect((await page('/respond/questionnaire')).statusCode).toBe(200);
+    expect(res.body).not.toContain('/respond/results');
+  });
+
   it('a POST without the CSRF token is refused', async () => {
     const res = await post({ department: 'x', action: 'save' }, { csrf: null });
     expect(res.statusCode).toBe(403);

@@ -6,7 +6,8 @@ import { SYSTEM_ACTOR } from '../server/repositories/audit.js';
 import { createSurvey } from '../server/services/surveys.js';
 import { buildPublishedResponses, HOST, type PublishedFixture } from './fixtures/build-published-responses.js';
 import { PUBLISHED_2018_TABLE } from './fixtures/published-2018.js';
-import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+import { buildTestApp, loginOrganiser, ORGANISER, type TestContext } from './helper.js';
+import { Browser, textOf } from './organiser-support.js';
 
 let ctx: TestContext;
 let auth: { authorization: string };
@@ -130,7 +131,12 @@ describe('respondent results page', () => {
     expect(after.statusCode).toBe(200);
     const rows = tableRows(after.body);
     expect(rows.map((r) => r.rate)).toEqual(PUBLISHED_2018_TABLE.map((r) => `${r.ratePercent.toFixed(2)}%`));
-    expect(after.body).not.toContain('results.xlsx');
+    // the organiser's workbook link is never shown; the city's own results workbook (it submitted) is, via its cookie
+    expect(after.body).not.toContain(`/api/v1/surveys/${fixture.surveyId}/results.xlsx`);
+    expect(after.body).toContain('href="/api/v1/response/results.xlsx"');
+    const workbook = await ctx.app.inject({ method: 'GET', url: '/api/v1/response/results.xlsx', headers: { cookie } });
+    expect(workbook.statusCode).toBe(200);
+    expect(workbook.headers['content-type']).toContain('spreadsheetml');
     expect((await page('/respond/results', {})).statusCode).toBe(401);
   });
 });
@@ -139,3 +145,48 @@ async function firstCity(): Promise<string> {
   const row = await db.selectFrom('participants').select('city_code').where('survey_id', '=', fixture.surveyId).where('city_code', '<>', HOST.code).orderBy('city_code').executeTakeFirstOrThrow();
   return row.city_code;
 }
+
+describe('links between the areas once the survey is 結果公表', () => {
+  it('the organiser reaches the results, both workbooks and 調査結果の送付 from the console, with the session cookie', async () => {
+    const browser = new Browser(ctx);
+    expect((await browser.login(ORGANISER.email, ORGANISER.password)).statusCode).toBe(303);
+    const surveyPage = await browser.get(`/organiser/surveys/${fixture.surveyId}`);
+    expect(surveyPage.body).toContain(`href="/organiser/surveys/${fixture.surveyId}/results"`);
+    expect(surveyPage.body).toContain(`href="/api/v1/surveys/${fixture.surveyId}/results.xlsx"`);
+    expect(textOf(surveyPage.body)).toContain('回答団体へ調査結果の送付メールを送る');
+
+    const workbook = await browser.get(`/api/v1/surveys/${fixture.surveyId}/results.xlsx`);
+    expect(workbook.statusCode).toBe(200);
+    expect(workbook.headers['content-type']).toContain('spreadsheetml');
+
+    const city = await firstCity();
+    const cityPage = await browser.get(`/organiser/surveys/${fixture.surveyId}/responses/${city}`);
+    const questionnaireHref = `/api/v1/surveys/${fixture.surveyId}/responses/${city}/questionnaire.xlsx`;
+    expect(cityPage.body).toContain(`href="${questionnaireHref}"`);
+    expect((await browser.get(questionnaireHref)).statusCode).toBe(200);
+
+    await db.updateTable('cities').set({ email: 'joho@example.lg.jp' }).where('code', '=', city).execute();
+    const resultsUrl = `/organiser/surveys/${fixture.surveyId}/results`;
+    const notified = await browser.post(`${resultsUrl}/notify`, {}, resultsUrl);
+    expect(notified.statusCode).toBe(303);
+    const after = await browser.get(notified.headers.location as string);
+    const outcome = /調査結果の送付メール: [^。<]*?件（/.exec(textOf(after.body))?.[0];
+    expect(outcome).toBe('調査結果の送付メール: 送信 0 件、送信待ち（アウトボックス）1 件、メールアドレス未登録のため未送信 47 件（');
+    const mails = await db.selectFrom('mail_messages').select('city_code').where('kind', '=', 'results').where('survey_id', '=', fixture.surveyId).execute();
+    expect(mails).toEqual([{ city_code: city }]);
+
+    const withoutToken = await ctx.app.inject({ method: 'POST', url: `${resultsUrl}/notify`, headers: { cookie: browser.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    expect(withoutToken.statusCode).toBe(403);
+  });
+
+  it('a respondent who submitted finds 集計結果を見る and its Excel on the answer summary', async () => {
+    const issued = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${fixture.surveyId}/invitations`, headers: auth, payload: { cityCodes: [await firstCity()] } });
+    const respondent = new Browser(ctx);
+    const opened = await respondent.get(new URL(issued.json()[0].url).pathname);
+    const summary = await respondent.get(opened.headers.location as string);
+    expect(summary.statusCode).toBe(200);
+    expect(summary.body).toContain('<a href="/respond/results">集計結果を見る</a>');
+    expect(summary.body).toContain('href="/api/v1/response/results.xlsx"');
+    expect((await respondent.get('/api/v1/response/results.xlsx')).statusCode).toBe(200);
+  });
+});

@@ -1,15 +1,14 @@
 // Invitations (依頼): issue a personal link per city (≥128-bit token, only its sha256 hash stored; a new link
-// revokes the old one), optionally e-mail it, and open it (/r/<token>) recording the first opening.
+// revokes the old one) and open it (/r/<token>) recording the first opening. Mailing the links, with the
+// survey's own texts, is services/mailings.ts (one path for the console and the API's send: true).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { Invitation, Survey } from '../db/schema.js';
 import { badRequest, notFound } from '../domain/errors.js';
-import type { Mailer } from '../plugins/mail.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { findCity } from '../repositories/cities.js';
-import { findInvitationByHash, insertInvitation, markOpened, markSent, participantsWithoutInvitation, revokeActiveInvitations } from '../repositories/invitations.js';
+import { findInvitationByHash, insertInvitation, markOpened, participantsWithoutInvitation, revokeActiveInvitations } from '../repositories/invitations.js';
 import { findSurvey, listParticipants } from '../repositories/surveys.js';
-import { renderMailTemplate } from './mail-templates.js';
 
 /** 32 random bytes = 256 bits, URL-safe. */
 export function newInvitationToken(): string {
@@ -31,29 +30,21 @@ export interface IssuedInvitation {
   invitationId: number;
   token: string;
   url: string;
-  mail?: { status: 'sent' | 'outbox' | 'failed' | 'no_address'; to: string | null; message: string };
 }
 
 export interface IssueOptions {
   surveyId: number;
   /** absent: every participant without an active invitation */
   cityCodes?: string[];
+  /** recorded in the audit log: the links are about to be mailed (by services/mailings.ts) */
   send?: boolean;
   actor: Actor;
   publicUrl: string;
-  mailer: Mailer;
 }
 
-const MAIL_MESSAGES = {
-  sent: '依頼メールを送信しました',
-  outbox: 'メール送信（SMTP）が設定されていないため、送信待ち（アウトボックス）に保存しました',
-  failed: '依頼メールの送信に失敗しました。送信待ちの一覧から再送してください',
-  no_address: '団体名簿にメールアドレスが登録されていないため、依頼メールを送信していません（リンクは発行済みです）',
-} as const;
-
-/** Issues invitations in one transaction; mail goes out after the commit, one city at a time. */
+/** Issues invitations in one transaction (mail, if any, goes out after the commit: see services/mailings.ts). */
 export async function issueInvitations(db: Db, opts: IssueOptions): Promise<IssuedInvitation[]> {
-  const { survey, issued } = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const survey = await findSurvey(trx, opts.surveyId);
     if (!survey) throw notFound('調査');
     const participants = new Map((await listParticipants(trx, survey.id)).map((p) => [p.city_code, p]));
@@ -76,30 +67,8 @@ export async function issueInvitations(db: Db, opts: IssueOptions): Promise<Issu
     if (issued.length > 0) {
       await recordAudit(trx, { actor: opts.actor, action: 'issue-invitations', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: { cityCodes: codes, send: opts.send === true } });
     }
-    return { survey, issued };
+    return issued;
   });
-  if (opts.send) {
-    const host = await findCity(db, survey.host_city_code);
-    for (const item of issued) item.mail = await sendInvitation(db, opts.mailer, survey, host?.name ?? '', item, opts);
-  }
-  return issued;
-}
-
-async function sendInvitation(db: Db, mailer: Mailer, survey: Survey, hostCityName: string, item: IssuedInvitation, opts: IssueOptions) {
-  if (!item.email) return { status: 'no_address' as const, to: null, message: MAIL_MESSAGES.no_address };
-  const mail = renderMailTemplate('invitation', {
-    cityName: item.cityName,
-    hostCityName,
-    surveyTitle: survey.title,
-    introText: survey.intro_text,
-    deadline: survey.deadline,
-    url: item.url,
-    publicUrl: opts.publicUrl,
-    contactEmail: opts.actor.type === 'organiser' ? opts.actor.id : '',
-  });
-  const result = await mailer.send({ kind: 'invitation', to: item.email, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: item.cityCode });
-  if (result.status === 'sent') await markSent(db, item.invitationId);
-  return { status: result.status, to: item.email, message: MAIL_MESSAGES[result.status] };
 }
 
 export type OpenedInvitation =

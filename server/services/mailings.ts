@@ -1,5 +1,6 @@
-// Invitation and reminder mail from the console: per-survey texts (or the defaults in templates/mail/),
-// issuing links through the invitations service, sending through app.mailer, retries, and the outbox export.
+// Invitation and reminder mail, from the console and the API (send: true) alike: per-survey texts (or the
+// defaults in templates/mail/), issuing links through the invitations service, sending through app.mailer,
+// retries, and the outbox export.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
@@ -16,7 +17,7 @@ import { markSent } from '../repositories/invitations.js';
 import { findMail } from '../repositories/mail.js';
 import { findResponse } from '../repositories/responses.js';
 import { listParticipants, updateSurvey } from '../repositories/surveys.js';
-import { issueInvitations } from './invitations.js';
+import { type IssuedInvitation, issueInvitations } from './invitations.js';
 import { getSurveyOr404 } from './surveys.js';
 
 export function defaultMailText(kind: MailTextKind): MailText {
@@ -49,7 +50,7 @@ export interface MailOutcome {
   error?: string;
 }
 
-interface SendDeps {
+export interface SendDeps {
   db: Db;
   mailer: Mailer;
   publicUrl: string;
@@ -70,27 +71,42 @@ async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Acto
   });
 }
 
+/** What each outcome means, for the API's `mail.message`. */
+export const MAIL_OUTCOME_MESSAGES: Record<MailOutcome['status'], string> = {
+  sent: '依頼メールを送信しました',
+  outbox: 'メール送信（SMTP）が設定されていないため、送信待ち（アウトボックス）に保存しました',
+  failed: '依頼メールの送信に失敗しました。送信待ちの一覧から再送してください',
+  no_address: '団体名簿にメールアドレスが登録されていないため、依頼メールを送信していません（リンクは発行済みです）',
+};
+
+export type MailedInvitation = IssuedInvitation & { outcome: MailOutcome };
+
 /** Issues links (all participants without one, or the cities named) and mails them, one city at a time. */
-async function issueAndMail(deps: SendDeps, survey: Survey, kind: MailTextKind, cityCodes: string[] | undefined): Promise<MailOutcome[]> {
-  const issued = await issueInvitations(deps.db, { surveyId: survey.id, cityCodes, send: false, actor: deps.actor, publicUrl: deps.publicUrl, mailer: deps.mailer });
+async function issueAndMail(deps: SendDeps, survey: Survey, kind: MailTextKind, cityCodes: string[] | undefined): Promise<MailedInvitation[]> {
+  const issued = await issueInvitations(deps.db, { surveyId: survey.id, cityCodes, send: true, actor: deps.actor, publicUrl: deps.publicUrl });
   const text = surveyMailText(survey, kind);
   const context = await contextFor(deps.db, survey, deps.publicUrl, deps.actor);
-  const outcomes: MailOutcome[] = [];
+  const mailed: MailedInvitation[] = [];
   for (const item of issued) {
     if (!item.email) {
-      outcomes.push({ cityCode: item.cityCode, cityName: item.cityName, to: null, status: 'no_address' });
+      mailed.push({ ...item, outcome: { cityCode: item.cityCode, cityName: item.cityName, to: null, status: 'no_address' } });
       continue;
     }
     const mail = renderMailText(text, context(item.cityName, item.url));
     const result = await deps.mailer.send({ kind, to: item.email, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: item.cityCode });
     if (result.status === 'sent') await markSent(deps.db, item.invitationId);
-    outcomes.push({ cityCode: item.cityCode, cityName: item.cityName, to: item.email, status: result.status, error: result.error });
+    mailed.push({ ...item, outcome: { cityCode: item.cityCode, cityName: item.cityName, to: item.email, status: result.status, error: result.error } });
   }
-  return outcomes;
+  return mailed;
+}
+
+/** Issues and mails invitations with the survey's invitation text; the issued links come back with each outcome (the API shows the tokens). */
+export async function issueAndSendInvitations(deps: SendDeps, surveyId: number, cityCodes?: string[]): Promise<MailedInvitation[]> {
+  return issueAndMail(deps, await getSurveyOr404(deps.db, surveyId), 'invitation', cityCodes);
 }
 
 export async function sendInvitations(deps: SendDeps, surveyId: number, cityCodes?: string[]): Promise<MailOutcome[]> {
-  return issueAndMail(deps, await getSurveyOr404(deps.db, surveyId), 'invitation', cityCodes);
+  return (await issueAndSendInvitations(deps, surveyId, cityCodes)).map((m) => m.outcome);
 }
 
 /** Participants (the host city aside) that have not submitted: who a reminder goes to. */
@@ -116,7 +132,7 @@ export async function sendReminders(deps: SendDeps, surveyId: number): Promise<M
   const survey = await getSurveyOr404(deps.db, surveyId);
   const codes = (await reminderRecipients(deps.db, survey)).map((r) => r.cityCode);
   if (codes.length === 0) return [];
-  return issueAndMail(deps, survey, 'reminder', codes);
+  return (await issueAndMail(deps, survey, 'reminder', codes)).map((m) => m.outcome);
 }
 
 /** Sends a recorded message again (a failure, or one from the outbox once SMTP is set). */

@@ -73,6 +73,9 @@ async function respondentPages(app: FastifyInstance) {
         planLines: planLines(state.model),
         disclosureLabel: disclosureLabel(state.model),
         groups: measureGroups(state.model, measures),
+        published: ctx.survey.status === 'published',
+        // the respondent's results workbook is for cities that submitted (API.md «Respondent»)
+        resultsWorkbook: ctx.survey.status === 'published' && state.status === 'submitted',
       });
   }
 

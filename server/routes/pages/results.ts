@@ -1,5 +1,6 @@
 // The results pages: organisers at any time (/organiser/surveys/:id/results), respondents once the survey is
 // 結果公表 (/respond/results). Sorting and the 分類 filter are query parameters, so they work without JavaScript.
+// Organisers also send 「調査結果の送付」 from here (the same service as POST /api/v1/surveys/:id/results/notify).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Survey } from '../../db/schema.js';
 import { bandComparisonChart, countChart, planTimelineChart, rateChart } from '../../domain/charts.js';
@@ -16,12 +17,15 @@ import {
   type SurveyResults,
   type TableRow,
 } from '../../domain/results.js';
+import { organiserActor } from '../../plugins/auth.js';
 import { findSurvey } from '../../repositories/surveys.js';
+import { getResponse } from '../../services/responses.js';
+import { notifyResults } from '../../services/results-notify.js';
 import { computePlanStats, computeResults } from '../../services/results.js';
-import { pageAuth, renderPage, setPageErrorHandler } from './organiser/common.js';
+import { mailSummary, pageAuth, redirectWithNotice, renderPage, setPageErrorHandler } from './organiser/common.js';
 
 const HOST_MARKS = { implemented: '●', studying: '▲', none: '－' } as const;
-type ResultsQuery = { sort?: string; category?: string };
+type ResultsQuery = { sort?: string; category?: string; notice?: string };
 
 const rateText = (rate: number | null) => (rate === null ? '－' : `${rate.toFixed(2)}%`);
 const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Math.abs(n).toFixed(2)}`;
@@ -72,6 +76,7 @@ async function resultsContext(app: FastifyInstance, survey: Survey, query: Resul
   return {
     title: `${survey.title} 集計結果`,
     survey: { id: survey.id, title: survey.title, statusLabel: SURVEY_STATUS_LABELS[survey.status] },
+    published: survey.status === 'published',
     audience,
     isOrganiser: audience === 'organiser',
     baseUrl,
@@ -102,7 +107,18 @@ async function resultsPages(app: FastifyInstance) {
       const survey = Number.isSafeInteger(id) && id > 0 && id <= 2147483647 ? await findSurvey(app.db, id) : undefined;
       if (!survey) throw notFound('調査');
       const context = await resultsContext(app, survey, request.query, `/organiser/surveys/${survey.id}/results`, 'organiser');
-      return renderPage(request, reply, 'pages/results/results.hbs', context);
+      return renderPage(request, reply, 'pages/results/results.hbs', { ...context, notice: request.query.notice });
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/organiser/surveys/:id/results/notify',
+    { schema: { hide: true }, preHandler: [pageAuth(app), app.csrfProtection] },
+    async (request, reply) => {
+      const id = Number(request.params.id);
+      if (!(Number.isSafeInteger(id) && id > 0 && id <= 2147483647)) throw notFound('調査');
+      const outcomes = await notifyResults(app.db, app.mailer, { surveyId: id, publicUrl: app.config.publicUrl, actor: organiserActor(request) });
+      return redirectWithNotice(reply, `/organiser/surveys/${id}/results`, mailSummary(outcomes, '調査結果の送付メール'));
     },
   );
 
@@ -124,7 +140,10 @@ async function resultsPages(app: FastifyInstance) {
         message: `「${survey.title}」の集計結果は、照会元が結果を公表した後にご覧いただけます（現在の状態: ${SURVEY_STATUS_LABELS[survey.status]}）。`,
       });
     }
-    return reply.view('pages/results/results.hbs', await resultsContext(app, survey, request.query, '/respond/results', 'respondent'));
+    const context = await resultsContext(app, survey, request.query, '/respond/results', 'respondent');
+    // the results workbook is for cities that submitted (API.md); others are told why there is no link
+    const submitted = (await getResponse(app.db, survey.id, respondent.cityCode)).status === 'submitted';
+    return reply.view('pages/results/results.hbs', { ...context, respondentWorkbook: submitted });
   });
 }
 

@@ -17,6 +17,26 @@ const NAV: Array<NavItem & { adminOnly?: boolean }> = [
   { href: '/organiser/accounts', label: 'アカウント', adminOnly: true },
 ];
 
+/** The survey's own menu (partials/organiser-survey-nav.hbs); `also` are the sub-pages that belong to an item. */
+const SURVEY_NAV: Array<{ path: string; label: string; also?: string[] }> = [
+  { path: '', label: '設定・状態', also: ['/status'] },
+  { path: '/measures', label: '対策' },
+  { path: '/participants', label: '照会先団体' },
+  { path: '/invitations', label: '依頼・メール', also: ['/mail-texts', '/reminders'] },
+  { path: '/dashboard', label: '回答状況', also: ['/responses'] },
+  { path: '/results', label: '集計結果' },
+];
+
+function surveyNav(surveyId: number, section: string): NavItem[] {
+  const base = `/organiser/surveys/${surveyId}`;
+  const items = SURVEY_NAV.map((n) => ({
+    href: `${base}${n.path}`,
+    label: n.label,
+    current: section === `${base}${n.path}` || (n.also ?? []).some((a) => section === `${base}${a}` || section.startsWith(`${base}${a}/`)),
+  }));
+  return [...items, { href: `/organiser/audit?surveyId=${surveyId}`, label: '監査ログ' }];
+}
+
 /** preHandler for console pages: without a valid session the browser is sent to /login. */
 export function pageAuth(app: FastifyInstance, opts: { admin?: boolean } = {}) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -41,8 +61,10 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, t
     label: n.label,
     current: section === n.href || section.startsWith(`${n.href}/`),
   }));
+  const survey = context.survey as { id?: unknown } | undefined;
   return reply.view(template, {
     ...context,
+    surveyNav: typeof survey?.id === 'number' ? surveyNav(survey.id, section) : undefined,
     organiserNav: organiser ? nav : undefined,
     organiser: organiser ? { email: organiser.email, name: organiser.name, admin: organiser.role === 'admin' } : undefined,
     csrfToken: reply.generateCsrf(),
@@ -75,6 +97,17 @@ export function setPageErrorHandler(app: FastifyInstance) {
       errors: body.errors,
     });
   });
+}
+
+/** One line for a notice after sending mail: counts by outcome, naming the cities without an address. */
+export function mailSummary(outcomes: Array<{ cityName: string; status: 'sent' | 'outbox' | 'failed' | 'no_address' }>, what: string): string {
+  if (outcomes.length === 0) return `${what}の対象の団体はありませんでした`;
+  const n = (s: string) => outcomes.filter((o) => o.status === s).length;
+  const parts = [`送信 ${n('sent')} 件`];
+  if (n('outbox')) parts.push(`送信待ち（アウトボックス）${n('outbox')} 件`);
+  if (n('failed')) parts.push(`送信失敗 ${n('failed')} 件`);
+  if (n('no_address')) parts.push(`メールアドレス未登録のため未送信 ${n('no_address')} 件（${outcomes.filter((o) => o.status === 'no_address').map((o) => o.cityName).join('、')}）`);
+  return `${what}: ${parts.join('、')}`;
 }
 
 /** Form values arrive as string or string[] (repeated checkboxes); always an array. */

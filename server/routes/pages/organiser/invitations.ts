@@ -5,24 +5,14 @@ import { badRequest, notFound } from '../../../domain/errors.js';
 import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
-import { emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, type MailOutcome } from '../../../services/mailings.js';
+import { emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
 import { getSurveyOr404 } from '../../../services/surveys.js';
 import { trackCities } from '../../../services/tracking.js';
-import { asArray, formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
+import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: string; mailId?: string; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
 
 const STATUS_LABELS = { sent: '送信済', outbox: '送信待ち（アウトボックス）', failed: '送信失敗', queued: '送信中' } as const;
-
-function summary(outcomes: MailOutcome[], what: string): string {
-  if (outcomes.length === 0) return `${what}の対象の団体はありませんでした`;
-  const n = (s: MailOutcome['status']) => outcomes.filter((o) => o.status === s).length;
-  const parts = [`送信 ${n('sent')} 件`];
-  if (n('outbox')) parts.push(`送信待ち（アウトボックス）${n('outbox')} 件`);
-  if (n('failed')) parts.push(`送信失敗 ${n('failed')} 件`);
-  if (n('no_address')) parts.push(`メールアドレス未登録のため未送信 ${n('no_address')} 件（${outcomes.filter((o) => o.status === 'no_address').map((o) => o.cityName).join('、')}）`);
-  return `${what}: ${parts.join('、')}`;
-}
 
 const invitationPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
@@ -59,7 +49,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       const selected = asArray(request.body.cityCodes);
       if (request.body.scope !== 'all' && selected.length === 0) throw badRequest('依頼を送る団体を選んでください', [{ path: '/cityCodes', message: '依頼を送る団体を選んでください' }]);
       const outcomes = await sendInvitations(deps(request), surveyId, request.body.scope === 'all' ? undefined : selected);
-      return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, summary(outcomes, '依頼メール'));
+      return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, mailSummary(outcomes, '依頼メール'));
     } catch (err) {
       return show(request, reply.code(400), { errors: formErrors(err) });
     }
@@ -84,7 +74,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     const request = req as Req;
     const surveyId = id(request);
     const outcomes = await sendReminders(deps(request), surveyId);
-    return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, summary(outcomes, '督促メール'));
+    return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, mailSummary(outcomes, '督促メール'));
   });
 
   async function showTexts(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
