@@ -43,20 +43,27 @@ interface Load {
   p99: number;
   errors: number;
   non2xx: number;
+  /** non-2xx answers by status, e.g. "409×12" */
+  statuses: string;
   bytes: number;
 }
 
-async function load(opts: Options): Promise<Load> {
-  await autocannon({ ...opts, connections: CONNECTIONS, duration: WARMUP_S });
-  const r = await autocannon({ ...opts, connections: CONNECTIONS, duration: DURATION_S });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, bytes: r.throughput.average / Math.max(r.requests.average, 1) };
+/** A run of the given duration; without one, a warm-up run first and then the measured run. */
+async function load(opts: Options, duration?: number): Promise<Load> {
+  if (duration === undefined) await autocannon({ ...opts, connections: CONNECTIONS, duration: WARMUP_S });
+  const r = await autocannon({ ...opts, connections: CONNECTIONS, duration: duration ?? DURATION_S });
+  const statuses = Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith('2'))
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(' ');
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, statuses, bytes: r.throughput.average / Math.max(r.requests.average, 1) };
 }
 
 const rows: string[][] = [];
 const targets: Array<{ name: string; value: string; met: boolean }> = [];
 
 function row(db: string, name: string, l: Load, baseline?: Load) {
-  rows.push([db, name, l.rps.toFixed(0), l.p50.toFixed(1), l.p99.toFixed(1), baseline ? (l.rps / baseline.rps).toFixed(2) : '1.00', String(l.errors + l.non2xx)]);
+  rows.push([db, name, l.rps.toFixed(0), l.p50.toFixed(1), l.p99.toFixed(1), baseline ? (l.rps / baseline.rps).toFixed(2) : '1.00', [l.errors ? `${l.errors} errors/timeouts` : '', l.statuses].filter(Boolean).join(' ') || '0']);
 }
 
 function printTable(header: string[], body: string[][]) {
@@ -85,30 +92,41 @@ async function httpRuns(db: 'pglite' | 'postgres') {
   const otherHosts = [...html.matchAll(/(?:src|href|action)="(https?:)?\/\/[^"]*"/g)].length;
   targets.push({ name: `[${db}] form page < 60 KB, no other host`, value: `${(bytes / 1024).toFixed(1)} KB, ${otherHosts} external refs`, met: bytes < 60 * 1024 && otherHosts === 0 });
 
-  // Draft saves: each connection saves its own city's response, carrying the version it last read.
+  // Draft saves: each request takes a city that has no save in flight and carries the version it last read
+  // (autocannon resets a connection's context after every request, so the cities are handed out from a pool).
+  // Requests cut off at the end of a run may or may not have been applied: versions are read again before each run.
   const tokens = app.info.respondentTokens!;
-  let next = 0;
   const { sampleResponse } = await import('./sample-response.js');
-  const save = await load({
-    url: `${url}/api/v1/response`,
-    requests: [
+  let n = 0;
+  const saveRun = async (duration: number) => {
+    const free = [...tokens];
+    const versions = new Map<string, number>();
+    for (const t of tokens) {
+      const res = await fetch(`${url}/api/v1/response`, { headers: { authorization: `Bearer ${t}` } });
+      versions.set(t, ((await res.json()) as { version: number }).version);
+    }
+    return load(
       {
-        method: 'PUT',
-        setupRequest: (req: any, context: any) => {
-          if (context.token === undefined) {
-            const i = next++ % tokens.length;
-            context.token = tokens[i];
-            context.version = app.info.respondentVersions![i];
-          }
-          context.n = (context.n ?? 0) + 1;
-          return { ...req, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...sampleResponse(app.info.measureCodes!, context.n), version: context.version }) };
-        },
-        onResponse: (status: number, body: string, context: any) => {
-          if (status === 200) context.version = JSON.parse(body).version;
-        },
-      },
-    ],
-  } as Options);
+        url: `${url}/api/v1/response`,
+        requests: [
+          {
+            method: 'PUT',
+            setupRequest: (req: any, context: any) => {
+              context.token = free.shift();
+              return { ...req, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...sampleResponse(app.info.measureCodes!, n++), version: versions.get(context.token) }) };
+            },
+            onResponse: (status: number, body: string, context: any) => {
+              if (status === 200) versions.set(context.token, JSON.parse(body).version);
+              free.push(context.token);
+            },
+          },
+        ],
+      } as Options,
+      duration,
+    );
+  };
+  await saveRun(WARMUP_S);
+  const save = await saveRun(DURATION_S);
   row(db, 'PUT /api/v1/response (draft save)', save, baseline);
   if (db === 'postgres') targets.push({ name: '[postgres] draft save p99 < 50 ms', value: `${save.p99.toFixed(1)} ms`, met: save.p99 < 50 });
 
@@ -141,7 +159,7 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
   ]);
 }
 
-const kinds: Array<'pglite' | 'postgres'> = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = (process.env.BENCH_DB?.split(',') ?? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'])) as Array<'pglite' | 'postgres'>;
 const scaleRows: string[][] = [];
 for (const db of kinds) {
   console.error(`bench: HTTP runs on ${db} (${DURATION_S} s each after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections)`);
@@ -151,7 +169,7 @@ for (const db of kinds) {
 }
 
 console.log('\nHTTP (autocannon, loopback)');
-printTable(['db', 'route', 'req/s', 'p50 ms', 'p99 ms', '× baseline', 'errors'], rows);
+printTable(['db', 'route', 'req/s', 'p50 ms', 'p99 ms', '× baseline', 'errors / non-2xx'], rows);
 console.log('\nScale (time grows with participants × measures: compare the last three columns)');
 printTable(['db', 'participants × measures', 'results ms', 'page ms', 'workbook ms', 'workbook peak RSS MB', 'size ×', 'results ×', 'workbook ×'], scaleRows);
 console.log('\nTargets');

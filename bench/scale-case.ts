@@ -45,10 +45,16 @@ await sql`
   select survey_id, city_code, 'submitted', now(), (array['public','anonymous','private'])[1 + (row_number() over () % 3)::int], true,
          '情報化推進計画', 4, 5, 2014, 2018, 'update', '情報企画課', 'ジョウホウ', '0798-35-3151', 'joho@example.lg.jp'
   from participants where survey_id = ${survey.id}`.execute(db);
-await sql`
-  insert into response_answers (response_id, measure_id, answer)
-  select r.id, m.id, (array['implemented','studying','none'])[1 + ((r.id + m.id) % 3)]
-  from responses r cross join measures m where r.survey_id = ${survey.id} and m.survey_id = ${survey.id}`.execute(db);
+// Answers in slices of 500 responses, so that no single statement runs into the pool's statement_timeout.
+const responseIds = (await db.selectFrom('responses').select('id').where('survey_id', '=', survey.id).orderBy('id').execute()).map((r) => r.id);
+for (let i = 0; i < responseIds.length; i += 500) {
+  const slice = responseIds.slice(i, i + 500);
+  await sql`
+    insert into response_answers (response_id, measure_id, answer)
+    select r.id, m.id, (array['implemented','studying','none'])[1 + ((r.id + m.id) % 3)]
+    from responses r cross join measures m
+    where r.id between ${slice[0]} and ${slice[slice.length - 1]} and r.survey_id = ${survey.id} and m.survey_id = ${survey.id}`.execute(db);
+}
 
 // A database in service has statistics (autovacuum analyses after bulk changes); take them now as well.
 await sql`analyze`.execute(db);
