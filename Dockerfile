@@ -6,4 +6,6 @@ COPY . .
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "server/server.ts"]
+# node itself (tsx as a loader) is PID 1, so `docker stop`'s SIGTERM reaches server.ts's graceful shutdown;
+# the tsx CLI would relay it and SIGKILL a busy server that does not answer within 30 ms.
+CMD ["node", "--import", "tsx", "server/server.ts"]

@@ -24,8 +24,12 @@ async function main() {
     closing = true;
     app.log.info({ signal }, '終了します: 新しい接続の受付を止め、処理中のリクエストを完了させます');
     const force = setTimeout(() => process.exit(1), 10000).unref();
+    // close() waits for every open connection; a client's keep-alive connection that was busy when the
+    // signal came would hold it until the client times out: end each one as soon as its request is answered.
+    const endIdle = setInterval(() => app.server.closeIdleConnections(), 50).unref();
     try {
       await app.close();
+      clearInterval(endIdle);
       await database.close();
       clearTimeout(force);
       process.exit(0);

@@ -1,5 +1,6 @@
 // Charts as inline SVG strings built on the server (no client library, no CDN): pure functions of the results.
 // Each SVG has a <title> and <desc> (aria-labelledby); 実施済/検討中 differ by colour AND pattern, bands by marker shape.
+import { closeBidi } from './bidi.js';
 import { ANSWER_LABELS } from './glossary.js';
 import type { CountRow, PlanStats } from './plan-stats.js';
 import { bandRatePercent, type SurveyResults } from './results.js';
@@ -9,9 +10,9 @@ export const CHART_COLOURS = { implemented: '#1f5fa0', studying: '#b35900', grid
 const BAND_COLOURS = ['#1f5fa0', '#b35900', '#2e7d32', '#6a1b9a', '#00838f'];
 const HOST_MARKS = { implemented: '●', studying: '▲', none: '－' } as const;
 
-/** Escapes text for SVG/XML content and attributes. */
+/** Escapes text for SVG/XML content and attributes (and closes its bidi controls, as pages do). */
 export function esc(text: string | number): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return closeBidi(String(text)).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const fmt = (n: number) => (Math.round(n * 100) / 100).toFixed(2);

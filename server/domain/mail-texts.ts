@@ -1,6 +1,7 @@
 // Mail texts an organiser can edit per survey: a Handlebars subject and body (plain text, no HTML
 // escaping), checked before they are saved so a broken template never reaches a city.
 import Handlebars from 'handlebars';
+import { closeBidiIn } from './bidi.js';
 import { badRequest, type FieldError } from './errors.js';
 import { registerHelpers } from './template-helpers.js';
 
@@ -44,7 +45,8 @@ export function splitTemplateSource(source: string): MailText {
 }
 
 export function renderMailText(text: MailText, context: MailContext): { subject: string; text: string } {
-  const render = (src: string) => hbs.compile(src, { noEscape: true, strict: false })(context);
+  const values = closeBidiIn(context);
+  const render = (src: string) => hbs.compile(src, { noEscape: true, strict: false })(values);
   return { subject: render(text.subject).replace(/[\r\n]+/g, ' ').trim(), text: render(text.body) };
 }
 

@@ -51,6 +51,18 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message ?? '');
 }
 
+/**
+ * The status for an input PostgreSQL refused although no check in the code caught it: a data exception
+ * (SQLSTATE class 22: a NUL character, an integer out of range, an impossible date) or a broken rule of
+ * the schema (class 23: a check constraint, a missing referenced row → 400; a duplicate key, i.e. a
+ * concurrent insert → 409). The client's input or timing, never a 500.
+ */
+export function databaseRefusalStatus(err: unknown): 400 | 409 | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(code)) return undefined;
+  return code === '23505' ? 409 : 400;
+}
+
 export function toErrorReply(err: FastifyError | DomainError | Error, request: FastifyRequest): ErrorBody {
   if (err instanceof DomainError) {
     return errorBody(err.statusCode, err.message, { code: err.code, ...(err.errors ? { errors: err.errors } : {}) });
@@ -62,6 +74,13 @@ export function toErrorReply(err: FastifyError | DomainError | Error, request: F
   }
   if (isDatabaseUnavailable(err)) {
     return errorBody(503, 'データベースに接続できません。しばらくしてから再度お試しください', { code: 'DATABASE_UNAVAILABLE' });
+  }
+  const refused = databaseRefusalStatus(err);
+  if (refused === 400) {
+    return errorBody(400, '入力内容に、保存できない値（制御文字、長すぎる文字列、範囲外の数値・日付、存在しない団体など）が含まれています。入力内容を確認してください', { code: 'INVALID_VALUE' });
+  }
+  if (refused === 409) {
+    return errorBody(409, '同時に行われた別の操作と重なったため、保存できませんでした。画面を読み込み直してから、もう一度お試しください', { code: 'CONFLICT' });
   }
   const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
   if (status === 500) {
@@ -75,6 +94,7 @@ async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const body = toErrorReply(err, request);
     if (body.statusCode >= 500) request.log.error({ err, reqId: request.id }, 'request failed');
+    else if (databaseRefusalStatus(err)) request.log.warn({ err, reqId: request.id }, 'the database refused an input no check caught');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, body.message);
     if (body.statusCode === 503) reply.header('Retry-After', '5');
     if (body.statusCode === 429 && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '60');

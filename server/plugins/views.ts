@@ -7,6 +7,7 @@ import view from '@fastify/view';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import Handlebars from 'handlebars';
+import { closeBidi } from '../domain/bidi.js';
 import { registerHelpers } from '../domain/template-helpers.js';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
@@ -17,6 +18,15 @@ function partialsIn(dir: string): Record<string, string> {
     if (file.endsWith('.hbs')) partials[file.replace(/\.hbs$/, '')] = `${dir}/${file}`;
   }
   return partials;
+}
+
+// Every {{value}} in a page goes through Handlebars' one escape function, which has no per-instance hook:
+// wrap it once so that a value's bidi controls are closed too (an RTL override never reorders the page).
+// Mail is rendered with noEscape and closes them itself (domain/bidi.ts).
+const utils = Handlebars.Utils as unknown as { escapeExpression: ((value: unknown) => string) & { closesBidi?: boolean } };
+if (!utils.escapeExpression.closesBidi) {
+  const htmlEscape = utils.escapeExpression;
+  utils.escapeExpression = Object.assign((value: unknown) => closeBidi(htmlEscape(value)), { closesBidi: true });
 }
 
 async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {

@@ -3,12 +3,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { closeBidiIn } from '../domain/bidi.js';
 import { registerHelpers } from '../domain/template-helpers.js';
 import { TEMPLATES_DIR } from '../plugins/views.js';
 
 const hbs = Handlebars.create();
 registerHelpers(hbs);
-const cache = new Map<string, HandlebarsTemplateDelegate>();
+const cache = new Map<string, { subject: HandlebarsTemplateDelegate; body: HandlebarsTemplateDelegate }>();
 
 export interface RenderedMail {
   subject: string;
@@ -25,9 +26,12 @@ export function splitSubject(rendered: string): RenderedMail {
 export function renderMailTemplate(name: string, data: Record<string, unknown>): RenderedMail {
   let template = cache.get(name);
   if (!template) {
-    const source = readFileSync(path.join(TEMPLATES_DIR, 'mail', `${name}.hbs`), 'utf8');
-    template = hbs.compile(source, { noEscape: true, strict: false });
+    // The subject line is split off the template before any value goes in: a value with a line break
+    // (a survey title sent through the API) must not move the rest of the subject into the body.
+    const source = splitSubject(readFileSync(path.join(TEMPLATES_DIR, 'mail', `${name}.hbs`), 'utf8'));
+    template = { subject: hbs.compile(source.subject, { noEscape: true, strict: false }), body: hbs.compile(source.text, { noEscape: true, strict: false }) };
     cache.set(name, template);
   }
-  return splitSubject(template(data));
+  const values = closeBidiIn(data);
+  return { subject: template.subject(values).replace(/[\r\n]+/g, ' ').trim(), text: template.body(values) };
 }

@@ -44,7 +44,8 @@ export function rowsFromConfirmation(json: string): RosterRow[] {
     throw badRequest('取込の内容を読み取れませんでした。ファイルを選び直してください');
   }
   const fields = Object.keys(ROSTER_COLUMNS) as Array<keyof typeof ROSTER_COLUMNS>;
-  const table = [fields.map((f) => ROSTER_COLUMNS[f]), ...rows.map((r) => fields.map((f) => String((r as unknown as Record<string, unknown>)[f] ?? '')))];
+  const cell = (r: unknown, f: string) => (r !== null && typeof r === 'object' ? String((r as Record<string, unknown>)[f] ?? '') : '');
+  const table = [fields.map((f) => ROSTER_COLUMNS[f]), ...rows.map((r) => fields.map((f) => cell(r, f)))];
   const checked = checkRosterRows(table);
   if (!importIsClean(checked)) {
     const errors = checked.fileProblems

@@ -32,11 +32,13 @@ const accountPages: FastifyPluginAsync = async (app) => {
   app.get('/organiser/accounts', { schema: { hide: true }, preHandler: admin }, (request, reply) => show(request, reply));
 
   app.post<{ Body: AddBody }>('/organiser/accounts', { schema: { hide: true }, preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
-    const form = { email: request.body.email ?? '', name: request.body.name ?? '', role: request.body.role ?? 'staff' };
+    // A repeated field arrives as an array: the first value counts, as for the other forms.
+    const field = (v: unknown): string => (Array.isArray(v) ? field(v[0]) : typeof v === 'string' ? v : '');
+    const form = { email: field(request.body.email), name: field(request.body.name), role: field(request.body.role ?? 'staff') };
     try {
       const account = await addAccount(
         app.db,
-        { ...form, role: form.role as OrganiserRole, password: request.body.password ?? '' },
+        { ...form, role: form.role as OrganiserRole, password: field(request.body.password) },
         organiserActor(request),
       );
       return redirectWithNotice(reply, '/organiser/accounts', `${account.email} のアカウントを追加しました。初期パスワードを本人に伝えてください`);

@@ -89,7 +89,10 @@ const rosterPages: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const city = await findCity(app.db, request.params.code);
       if (!city) throw notFound('団体');
-      const form = { name: '', prefecture: '', population: '', populationDate: '', email: '', ...request.body };
+      // A repeated field arrives as an array: the first value counts, as for the other forms.
+      const field = (v: unknown): string => (Array.isArray(v) ? field(v[0]) : typeof v === 'string' ? v : '');
+      const body: CityForm = request.body ?? {};
+      const form = { name: field(body.name), prefecture: field(body.prefecture), population: field(body.population), populationDate: field(body.populationDate), email: field(body.email) };
       try {
         const population = parsePopulation(form.population);
         const populationDate = form.populationDate.trim() === '' ? null : parseRosterDate(form.populationDate);
