@@ -31,11 +31,18 @@ export async function migrateToLatest(db: Kysely<any>, schema = 'public'): Promi
   return result;
 }
 
-/** True when every migration in the folder has been applied. */
+let migrationNames: Promise<string[]> | undefined;
+
+/**
+ * True when every migration in the folder has been applied. Reads the migration table directly: Kysely's
+ * getMigrations() would first run its CREATE … IF NOT EXISTS statements, which /health must not do on every call.
+ */
 export async function isMigrated(db: Kysely<any>, schema = 'public'): Promise<boolean> {
+  migrationNames ??= new MigrationFolder().getMigrations().then((m) => Object.keys(m));
   try {
-    const migrations = await createMigrator(db, schema).getMigrations();
-    return migrations.every((m) => m.executedAt !== undefined);
+    const applied = await db.withSchema(schema).selectFrom('kysely_migration').select('name').execute();
+    const names = new Set(applied.map((r: { name: string }) => r.name));
+    return (await migrationNames).every((name) => names.has(name));
   } catch {
     return false;
   }
