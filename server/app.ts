@@ -57,7 +57,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         ? false
         : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password'] },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Only behind a declared proxy is X-Forwarded-For believed (else anyone could pick their own address).
+    trustProxy: config.trustProxy,
     requestIdHeader: false,
     ajv: {
       customOptions: {

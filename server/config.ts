@@ -18,6 +18,8 @@ export interface Config {
   mailFrom: string;
   jwtSecret: string;
   logLevel: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (login limits per address use it). */
+  trustProxy: boolean;
   /** true in production-like runs: templates are cached, logs are JSON. */
   production: boolean;
 }
@@ -112,6 +114,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `は fatal / error / warn / info / debug / trace / silent のいずれかです（指定値: "${logLevel}"）`);
   }
+  const trustProxyRaw = nonEmpty(env, 'TRUST_PROXY') ?? 'false';
+  if (!['true', 'false', '1', '0'].includes(trustProxyRaw)) {
+    throw new ConfigError('TRUST_PROXY', `は true または false で指定してください（指定値: "${trustProxyRaw}"）`);
+  }
   const jwtSecret = resolveJwtSecret(env, databaseUrl, dataDir);
   return {
     port,
@@ -125,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     jwtSecret,
     logLevel,
+    trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
     production: env.NODE_ENV === 'production',
   };
 }

@@ -14,14 +14,14 @@ let ctx: TestContext;
 let base: string;
 
 beforeAll(async () => {
-  ctx = await buildTestApp({ seed: true });
+  ctx = await buildTestApp({ seed: true, env: { TRUST_PROXY: 'true' } });
   await createAccount(ctx, TARGET.email, TARGET.password, 'staff');
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
 });
 afterAll(() => ctx.close());
 
-/** Each burst comes from its own client address (X-Forwarded-For: the app runs behind a proxy). */
+/** Each burst comes from its own client address (X-Forwarded-For: the app runs behind a declared proxy, TRUST_PROXY=true). */
 const from = (address: string) => ({ 'x-forwarded-for': address });
 
 function apiLogin(email: string, password: string, address: string) {
@@ -73,5 +73,20 @@ describe('login limit under parallel attempts', () => {
     const other = await createAccount(ctx, 'other@city.example.lg.jp', 'other-password-123', 'staff');
     expect(other.id).toBeGreaterThan(0);
     expect((await apiLogin('other@city.example.lg.jp', 'other-password-123', '192.0.2.45')).status).toBe(200);
+  });
+
+  it('without TRUST_PROXY, a forged X-Forwarded-For does not give each attempt a new address', async () => {
+    const direct = await buildTestApp({ seed: true });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < LOGIN_LIMIT_PER_ADDRESS + 2; i++) {
+        const res = await direct.app.inject({ method: 'POST', url: '/api/v1/session', headers: from(`198.18.0.${i + 1}`), payload: { email: `spoof${i}@example.lg.jp`, password: 'x' } });
+        statuses.push(res.statusCode);
+      }
+      expect(count(statuses, 401), `statuses: ${statuses}`).toBe(LOGIN_LIMIT_PER_ADDRESS);
+      expect(count(statuses, 429)).toBe(2);
+    } finally {
+      await direct.close();
+    }
   });
 });

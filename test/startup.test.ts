@@ -96,6 +96,7 @@ describe('configuration', () => {
     expect(error({ SMTP_URL: 'http://mail' }).variable).toBe('SMTP_URL');
     expect(error({ MAIL_FROM: 'nobody' }).variable).toBe('MAIL_FROM');
     expect(error({ ADMIN_EMAIL: 'a@b.jp' }).variable).toBe('ADMIN_PASSWORD');
+    expect(error({ TRUST_PROXY: 'yes' }).variable).toBe('TRUST_PROXY');
   });
 
   it('requires JWT_SECRET with DATABASE_URL, and generates and keeps one on the embedded default', () => {
