@@ -1,18 +1,7 @@
 // 調査結果の取扱い in a respondent's workbook: public cities by name, anonymous ones as A市, B市, … with
 // their names masked in every text, private ones never listed (only counted).
-import { createHash } from 'node:crypto';
+import { anonymousNames } from '../server/domain/plan-stats.js';
 import type { ParticipantRecord } from './types.js';
-
-/** 0 → A市, 25 → Z市, 26 → AA市 … */
-export function anonymousAlias(index: number): string {
-  let n = index;
-  let letters = '';
-  do {
-    letters = String.fromCharCode(65 + (n % 26)) + letters;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return `${letters}市`;
-}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -52,11 +41,6 @@ export interface DisclosureView {
   masks: NameMask[];
 }
 
-/** Stable per survey, independent of city code order (which would hint at the prefecture). */
-function aliasOrderKey(surveyId: number, cityCode: string): string {
-  return createHash('sha256').update(`${surveyId}:${cityCode}`).digest('hex');
-}
-
 /**
  * Which submitted (non-host) cities a respondent's workbook may list, and how: public first in city-code
  * order, then anonymous ones under their aliases. A response without a disclosure choice counts as private.
@@ -64,13 +48,14 @@ function aliasOrderKey(surveyId: number, cityCode: string): string {
 export function disclosureView(surveyId: number, participants: ParticipantRecord[]): DisclosureView {
   const submitted = participants.filter((p) => !p.isHost && p.status === 'submitted' && p.answers);
   const publicCities = submitted.filter((p) => p.answers!.disclosure === 'public').sort((a, b) => a.cityCode.localeCompare(b.cityCode));
-  const anonymous = submitted
-    .filter((p) => p.answers!.disclosure === 'anonymous')
-    .sort((a, b) => aliasOrderKey(surveyId, a.cityCode).localeCompare(aliasOrderKey(surveyId, b.cityCode)));
+  // The same A市, B市 … as on the results page (one rule, in domain/plan-stats.ts).
+  const aliases = anonymousNames(surveyId, submitted.map((p) => ({ cityCode: p.cityCode, disclosure: p.answers!.disclosure })));
+  const byCode = new Map(submitted.map((p) => [p.cityCode, p]));
+  const anonymous = [...aliases.keys()].map((code) => byCode.get(code)!); // in alias order: A市, B市 …
   const privateCities = submitted.filter((p) => p.answers!.disclosure !== 'public' && p.answers!.disclosure !== 'anonymous');
   const listed: ListedCity[] = [
     ...publicCities.map((record) => ({ record, displayName: record.cityName, anonymous: false })),
-    ...anonymous.map((record, i) => ({ record, displayName: anonymousAlias(i), anonymous: true })),
+    ...anonymous.map((record) => ({ record, displayName: aliases.get(record.cityCode)!, anonymous: true })),
   ];
   // Unlisted non-public participants (anonymous, private, not submitted) are masked too, longest name first.
   const hidden = participants.filter((p) => !p.isHost && !publicCities.includes(p));
