@@ -2,7 +2,8 @@
 // band, the host city's own answers and the plan columns of counted responses.
 import type { Db } from '../db/database.js';
 import type { AnswerCountRow } from '../domain/results.js';
-import type { Answer, Disclosure, NextPlan } from '../domain/glossary.js';
+import type { PlanInput } from '../domain/plan-stats.js';
+import type { Answer } from '../domain/glossary.js';
 
 /** Counted = submitted and not the host city's. */
 function countedResponses(db: Db, surveyId: number, hostCityCode: string) {
@@ -69,20 +70,8 @@ export async function findHostAnswers(db: Db, surveyId: number, hostCityCode: st
   return new Map(answers.map((a) => [a.measure_id, a.answer]));
 }
 
-export interface PlanRow {
-  cityCode: string;
-  cityName: string;
-  bandIndex: number;
-  hasPlan: boolean | null;
-  planName: string;
-  latestNumber: number | null;
-  updateCycleYears: number | null;
-  updateIrregular: boolean;
-  periodStart: number | null;
-  periodEnd: number | null;
-  nextPlan: NextPlan | null;
-  disclosure: Disclosure | null;
-}
+/** A counted response's plan answers: what the plan statistics take, with the band and 最新番号. */
+export type PlanRow = PlanInput & { bandIndex: number; latestNumber: number | null };
 
 /** The plan answers of counted responses, in city-code order. */
 export async function listPlanRows(db: Db, surveyId: number, hostCityCode: string): Promise<PlanRow[]> {
