@@ -1,11 +1,15 @@
 // The app factory: builds a Fastify instance on a given database (tests and server.ts both call it).
 // Load order, as in Fastify's guides: ecosystem plugins, own plugins, then routes.
 import formbody from '@fastify/formbody';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { isValidCityCode } from './domain/city-code.js';
+import { linkKey, redactLinkPath } from './domain/invitation-tokens.js';
+import { type LinkDeps, renderMailBody } from './services/invitations.js';
 import authPlugin from './plugins/auth.js';
 import csrfPlugin from './plugins/csrf.js';
 import dbPlugin from './plugins/db.js';
@@ -45,40 +49,60 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     clock: () => Date;
+    /** what personal links are derived with and where they point (domain/invitation-tokens.ts) */
+    links: LinkDeps;
   }
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
+
+function newAjv(coerceTypes: 'array' | false) {
+  const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes, strict: false });
+  addFormats(ajv);
+  ajv.addFormat('city-code', (code: string) => isValidCityCode(code));
+  return ajv;
+}
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password'],
+            // personal links carry their token in the path: never write it to the log
+            serializers: { req: (req) => ({ method: req.method, url: redactLinkPath(req.url), host: req.host, remoteAddress: req.ip }) },
+          },
     bodyLimit: BODY_LIMIT_BYTES,
     // Only behind a declared proxy is X-Forwarded-For believed (else anyone could pick their own address).
     trustProxy: config.trustProxy,
     requestIdHeader: false,
-    ajv: {
-      customOptions: {
-        allErrors: true,
-        removeAdditional: false,
-        coerceTypes: 'array',
-        formats: { 'city-code': (code: string) => isValidCityCode(code) },
-      },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Querystrings and params arrive as text and are coerced to their schema's types; JSON bodies never are
+  // (coercion would turn `"hasPlan": false` into null for a `null | boolean` field).
+  const validators = { coercing: newAjv('array'), strict: newAjv(false) };
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema));
 
   app.decorate('config', config);
   app.decorate('clock', deps.clock ?? (() => new Date()));
+  const links: LinkDeps = { linkKey: linkKey(config.jwtSecret), publicUrl: config.publicUrl };
+  app.decorate('links', links);
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(dbPlugin, { database: deps.database });
   await app.register(authPlugin, { config });
-  await app.register(mailPlugin, { smtpUrl: config.smtpUrl, from: config.mailFrom, retryDelaysMs: deps.mailRetryDelaysMs });
+  await app.register(mailPlugin, {
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    retryDelaysMs: deps.mailRetryDelaysMs,
+    renderBody: (message) => renderMailBody(deps.database.db, links, message),
+  });
   await app.register(csrfPlugin);
   await app.register(respondentAuthPlugin);
   await app.register(receiptsPlugin);

@@ -63,7 +63,8 @@ beforeAll(async () => {
   await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/participants`, headers: auth, payload: { cityCodes: [TOYONAKA] } });
   await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${id}`, headers: auth, payload: { status: 'open' } });
   token = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/invitations`, headers: auth, payload: { cityCodes: [TOYONAKA] } })).json()[0].token;
-  await page(`/r/${token}`);
+  const opened = await ctx.app.inject({ method: 'POST', url: `/r/${token}`, headers: { accept: 'text/html' } });
+  keepCookies(opened.headers['set-cookie']);
 });
 afterAll(() => ctx.close());
 

@@ -25,6 +25,12 @@ export class Browser {
     return this.remember(await this.ctx.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader, accept: 'text/html' } }));
   }
 
+  /** Opens a personal link as a person does: the link's page, then its 「回答画面を開く」 button (a POST). */
+  async openLink(url: string) {
+    await this.get(url);
+    return this.remember(await this.ctx.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader, accept: 'text/html' } }));
+  }
+
   /** Posts a form; the CSRF token is taken from `from` (a page URL) unless given in the fields. */
   async post(url: string, fields: Record<string, string | string[]>, from?: string) {
     const params = new URLSearchParams();

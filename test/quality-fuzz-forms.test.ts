@@ -58,7 +58,7 @@ beforeAll(async () => {
   measureCodes = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${DEMO}`, headers: api })).json().measures.map((m: { code: string }) => m.code);
   respondentToken = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${DEMO}/invitations`, headers: api, payload: { cityCodes: [RESPONDENT_CITY] } })).json()[0].token;
   respondent = new Browser(ctx);
-  expect((await respondent.get(`/r/${respondentToken}`)).statusCode).toBe(303);
+  expect((await respondent.openLink(`/r/${respondentToken}`)).statusCode).toBe(303);
 
   const mailCities = ['012025', '012041', '022012'];
   await ctx.app.inject({

@@ -80,7 +80,7 @@ beforeAll(async () => {
   expect(link, smtp.mails[0].text).not.toBeNull();
   respondentToken = link![1];
   respondent = new Browser(ctx);
-  expect((await respondent.get(`/r/${respondentToken}`)).statusCode).toBe(303);
+  expect((await respondent.openLink(`/r/${respondentToken}`)).statusCode).toBe(303);
   const a = completeAnswer(measureCodes);
   const form = await respondent.get('/respond');
   const version = /name="version" value="(\d+)"/.exec(form.body)![1];

@@ -85,7 +85,7 @@ describe('respondent credentials', () => {
   });
 
   it('a form POST without its CSRF token is refused', async () => {
-    const opened = await ctx.app.inject({ method: 'GET', url: `/r/${tokens[CITY_A]}` });
+    const opened = await ctx.app.inject({ method: 'POST', url: `/r/${tokens[CITY_A]}` });
     const cookie = [opened.headers['set-cookie']].flat().filter(Boolean).map((c) => String(c).split(';')[0]).join('; ');
     const res = await ctx.app.inject({ method: 'POST', url: '/respond', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'action=save&contact.department=x' });
     expect(res.statusCode).toBe(403);

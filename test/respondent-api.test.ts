@@ -2,8 +2,22 @@
 import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emlOf } from '../server/services/mailings.js';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 import { ASAHIKAWA, completeAnswer, HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
+
+/** The text of a single-part .eml as a mail client shows it (base64 or quoted-printable decoded). */
+function emlText(eml: string): string {
+  const at = eml.indexOf('\r\n\r\n');
+  const head = eml.slice(0, at);
+  const body = eml.slice(at + 4);
+  if (/Content-Transfer-Encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
 
 let ctx: TestContext;
 let auth: { authorization: string };
@@ -75,7 +89,10 @@ describe('invitations', () => {
     const mails = await ctx.database.db.selectFrom('mail_messages').selectAll().where('city_code', '=', '032018').execute();
     expect(mails).toHaveLength(1);
     expect(mails[0].kind).toBe('invitation');
-    expect(mails[0].body).toContain(items[0].url);
+    // the stored body holds no usable token; the link is put back when the mail is exported or sent
+    expect(mails[0].body).not.toContain(items[0].token);
+    const eml = (await emlOf(ctx.database.db, ctx.app.links, mails[0], 'no-reply@example.lg.jp'))!.toString('utf8');
+    expect(emlText(eml)).toContain(items[0].url);
     expect(mails[0].subject).toContain('盛岡市');
     expect(mails[0].body).toContain('西宮市');
   });
@@ -106,7 +123,7 @@ describe('a respondent answers through the API', () => {
   it('PUT saves a draft, normalised: 和暦 → 西暦, 第四次 → "第4次", full-width phone, half-width kana', async () => {
     const res = await inject({ method: 'PUT', url: '/api/v1/response', headers: hakodate, payload: { version: 0, ...completeAnswer(measureCodes.slice(0, 10)) } });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'draft', version: 1 });
+    expect(res.json()).toEqual({ status: 'draft', version: 1, hasUnsubmittedChanges: false });
     const body = (await inject({ method: 'GET', url: '/api/v1/response', headers: hakodate })).json();
     expect(body.status).toBe('draft');
     expect(body.version).toBe(1);
@@ -181,13 +198,15 @@ describe('a respondent answers through the API', () => {
   it('editing after submission and submitting again is allowed while open', async () => {
     const current = (await inject({ method: 'GET', url: '/api/v1/response', headers: hakodate })).json();
     const put = await inject({ method: 'PUT', url: '/api/v1/response', headers: hakodate, payload: { version: current.version, measures: { M01: 'none' }, plan: { updateCycleYears: null, updateCycleIrregular: true } } });
-    expect(put.json()).toMatchObject({ status: 'draft' });
+    // after the first submission the status stays submitted; the change waits for the next submission
+    expect(put.json()).toMatchObject({ status: 'submitted', hasUnsubmittedChanges: true });
     const again = await inject({ method: 'POST', url: '/api/v1/response/submit', headers: hakodate });
     expect(again.statusCode).toBe(200);
     const body = (await inject({ method: 'GET', url: '/api/v1/response', headers: hakodate })).json();
     expect(body.answers.measures.M01).toBe('none');
     expect(body.answers.plan).toMatchObject({ updateCycleYears: null, updateCycleIrregular: true });
     expect(body.status).toBe('submitted');
+    expect(body.hasUnsubmittedChanges).toBe(false);
   });
 
   it("a city never sees or changes another city's response", async () => {

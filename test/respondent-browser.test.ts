@@ -73,6 +73,8 @@ afterAll(async () => {
 describe('an invited city answers in the browser, by keyboard', () => {
   it('the empty form has no WCAG 2.1 AA violations', async () => {
     await page.goto(`${base}/r/${token}`);
+    await page.getByRole('button', { name: '回答画面を開く' }).click();
+    await page.waitForURL(`${base}/respond`);
     expect(new URL(page.url()).pathname).toBe('/respond');
     expect(await page.textContent('h1')).toContain('中核市情報化推進計画調査');
     expect(await axeViolations()).toEqual([]);

@@ -28,6 +28,12 @@ async function page(url: string) {
   keepCookies(res.headers['set-cookie']);
   return res;
 }
+/** Presses the personal-link page's button (POST to the same path), as a browser does. */
+async function openLink(url: string) {
+  const res = await ctx.app.inject({ method: 'POST', url, headers: { cookie: cookieHeader(), accept: 'text/html' } });
+  keepCookies(res.headers['set-cookie']);
+  return res;
+}
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 
@@ -86,8 +92,19 @@ describe('the personal link', () => {
     expect(res.body).not.toContain('函館');
   });
 
-  it('opening it records the first opening, sets an httpOnly SameSite=Lax cookie and redirects to /respond', async () => {
+  it('a GET of the link (as a mail scanner does) shows the survey and the city with a button, and changes nothing', async () => {
     const res = await page(`/r/${token}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('函館市');
+    expect(res.body).toContain('回答画面を開く');
+    expect(res.body).toContain(`action="/r/${token}"`);
+    expect(res.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringContaining('respondent_session=')]));
+    const [inv] = await ctx.database.db.selectFrom('invitations').select('opened_at').where('city_code', '=', HAKODATE).execute();
+    expect(inv.opened_at).toBeNull();
+  });
+
+  it('pressing its button records the first opening, sets an httpOnly SameSite=Lax cookie and redirects to /respond', async () => {
+    const res = await openLink(`/r/${token}`);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/respond');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
@@ -99,7 +116,7 @@ describe('the personal link', () => {
     expect(expires).toBeGreaterThan(Date.parse(`${survey.deadline}T23:59:59+09:00`));
     const [inv] = await ctx.database.db.selectFrom('invitations').select('opened_at').where('city_code', '=', HAKODATE).execute();
     expect(inv.opened_at).not.toBeNull();
-    await page(`/r/${token}`);
+    await openLink(`/r/${token}`);
     const [again] = await ctx.database.db.selectFrom('invitations').select('opened_at').where('city_code', '=', HAKODATE).execute();
     expect(again.opened_at!.getTime()).toBe(inv.opened_at!.getTime());
   });
@@ -145,7 +162,12 @@ describe('the form', () => {
   it('a POST without the CSRF token is refused', async () => {
     const res = await post({ department: 'x', action: 'save' }, { csrf: null });
     expect(res.statusCode).toBe(403);
-    expect(res.json().message).toContain('不正な送信');
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('画面の有効期限が切れました');
+    // what was typed is shown so that it can be entered again
+    expect(res.body).toContain('保存できなかった入力内容');
+    const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(api.answers.contact.department).not.toBe('x');
   });
 
   it('一時保存 keeps a partial answer and says so', async () => {
@@ -159,7 +181,7 @@ describe('the form', () => {
     expect(form.body).toContain('一時保存中');
   });
 
-  it('回答を送信 with gaps shows every error in a summary linking to the field, keeps the input, marks the fields', async () => {
+  it('回答を送信 with gaps shows every error in a summary linking to the field, keeps the input, marks the fields, and saves what can be saved', async () => {
     const values = { ...formValues(), phone: '12', periodEnd: '', m_M07: '', department: '<script>alert(1)</script>', action: 'submit' };
     const res = await post(values);
     expect(res.statusCode).toBe(422);
@@ -170,16 +192,26 @@ describe('the form', () => {
     expect(res.body).toMatch(/id="f-phone" name="phone" value="12"[^>]*aria-invalid="true"/);
     expect(res.body).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(res.body).not.toContain('<script>alert(1)</script>');
+    expect(res.body).toContain('誤りのない項目は一時保存しました');
+    // a reload shows what was typed (the fields that could be stored), not empty fields
     const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
-    expect(api.answers.contact.department).toBe('総務部 情報政策課');
+    expect(api.status).toBe('draft');
+    expect(api.answers.contact.department).toBe('<script>alert(1)</script>');
+    expect(api.answers.plan.name).toBe(values.planName);
+    const reload = await page('/respond');
+    expect(reload.body).toContain(`value="${values.planName}"`);
+    await post({ department: '総務部 情報政策課', action: 'save' });
   });
 
-  it('a save from a stale page gets a conflict message and the current answers; nothing is overwritten', async () => {
+  it('a save from a stale page gets the conflict page with both versions side by side; nothing is overwritten', async () => {
     const res = await post({ ...formValues(), department: '古い画面からの入力', action: 'save' }, { version: '0' });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('他の画面で更新されています');
-    expect(res.body).toContain('value="総務部 情報政策課"');
-    expect(res.body).not.toContain('古い画面からの入力');
+    const row = /<tr>\s*<th scope="row">担当部署<\/th>([\s\S]*?)<\/tr>/.exec(res.body)?.[1] ?? '';
+    expect(row).toContain('古い画面からの入力');
+    expect(row).toContain('総務部 情報政策課');
+    const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(api.answers.contact.department).toBe('総務部 情報政策課');
   });
 
   it('a complete answer submits and shows a printable confirmation; the API returns what was typed', async () => {

@@ -76,6 +76,8 @@ export interface InvitationsTable {
   sent_at: NullableTimestamp;
   opened_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** the token is derived from this nonce with the server's link key (domain/invitation-tokens.ts); null for links issued before */
+  token_nonce: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ResponsesTable {
@@ -102,6 +104,9 @@ export interface ResponsesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   updated_by: ColumnType<string, string | undefined, string>;
+  /** after the first submission: the changes not yet submitted (the whole answers, as domain/response.ts stores them) */
+  pending_answers: ColumnType<unknown | null, string | null | undefined, string | null>;
+  pending_updated_at: NullableTimestamp;
 }
 
 export interface ResponseAnswersTable {
@@ -140,6 +145,20 @@ export interface MailMessagesTable {
   message_id: string | null;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** the invitation whose personal link the body refers to (rendered only when the mail is sent or downloaded) */
+  invitation_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface PublicationsTable {
+  id: Generated<number>;
+  survey_id: number;
+  /** 第1版, 第2版 … */
+  edition: number;
+  published_at: Timestamp;
+  published_by: string;
+  withdrawn_at: NullableTimestamp;
+  /** the frozen results (services/publications.ts PublicationData) */
+  data: ColumnType<unknown, string, string>;
 }
 
 export interface Database {
@@ -153,6 +172,7 @@ export interface Database {
   response_answers: ResponseAnswersTable;
   audit_log: AuditLogTable;
   mail_messages: MailMessagesTable;
+  publications: PublicationsTable;
 }
 
 export type Organiser = Selectable<OrganisersTable>;
@@ -170,3 +190,4 @@ export type ResponseRow = Selectable<ResponsesTable>;
 export type ResponseUpdate = Updateable<ResponsesTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type MailMessage = Selectable<MailMessagesTable>;
+export type Publication = Selectable<PublicationsTable>;

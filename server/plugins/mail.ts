@@ -14,6 +14,8 @@ export interface OutgoingMail {
   text: string;
   surveyId?: number;
   cityCode?: string;
+  /** the invitation whose link `text` refers to with LINK_PLACEHOLDER (domain/invitation-tokens.ts): stored without the token */
+  invitationId?: number;
 }
 
 export interface MailResult {
@@ -41,6 +43,8 @@ export interface MailOptions {
   from: string;
   /** delays between attempts in ms (default 3 attempts: now, +200 ms, +1 s) */
   retryDelaysMs?: number[];
+  /** puts the personal link back into a stored body; undefined when that link is no longer valid */
+  renderBody: (message: MailMessage) => Promise<string | undefined>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,10 +57,16 @@ async function mailPlugin(app: FastifyInstance, opts: MailOptions) {
 
   async function deliver(message: MailMessage): Promise<MailResult> {
     if (!transport) return { id: message.id, status: 'outbox' };
+    const text = await opts.renderBody(message);
+    if (text === undefined) {
+      const error = 'このメールの個人用リンクは再発行により無効になったため、送信しませんでした';
+      await markMail(app.db, message.id, { status: 'failed', error });
+      return { id: message.id, status: 'failed', error };
+    }
     let lastError = '';
     for (let attempt = 0; attempt <= delays.length; attempt++) {
       try {
-        const info = await transport.sendMail({ from: opts.from, to: message.to_address, subject: message.subject, text: message.body });
+        const info = await transport.sendMail({ from: opts.from, to: message.to_address, subject: message.subject, text });
         await markMail(app.db, message.id, { status: 'sent', messageId: info.messageId });
         return { id: message.id, status: 'sent' };
       } catch (err) {
@@ -76,6 +86,7 @@ async function mailPlugin(app: FastifyInstance, opts: MailOptions) {
         kind: mail.kind,
         surveyId: mail.surveyId,
         cityCode: mail.cityCode,
+        invitationId: mail.invitationId,
         to: mail.to,
         subject: mail.subject,
         body: mail.text,

@@ -5,7 +5,7 @@ import type { MailKind, MailMessage, MailStatus } from '../db/schema.js';
 
 export async function insertMail(
   db: Db,
-  values: { kind: MailKind; surveyId?: number | null; cityCode?: string | null; to: string; subject: string; body: string; status: MailStatus },
+  values: { kind: MailKind; surveyId?: number | null; cityCode?: string | null; invitationId?: number | null; to: string; subject: string; body: string; status: MailStatus },
 ): Promise<MailMessage> {
   return db
     .insertInto('mail_messages')
@@ -13,6 +13,7 @@ export async function insertMail(
       kind: values.kind,
       survey_id: values.surveyId ?? null,
       city_code: values.cityCode ?? null,
+      invitation_id: values.invitationId ?? null,
       to_address: values.to,
       subject: values.subject,
       body: values.body,

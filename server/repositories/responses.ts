@@ -67,6 +67,7 @@ export interface ResponseWrite {
   /** set on submission; undefined keeps the previous time */
   submittedAt?: Date;
   updatedBy: string;
+  now: Date;
 }
 
 /** Inserts the first save; undefined when another request created it first. */
@@ -80,6 +81,8 @@ export async function insertResponse(db: Db, surveyId: number, cityCode: string,
       version: 1,
       ...columns(w.answers),
       submitted_at: w.submittedAt ?? null,
+      created_at: w.now,
+      updated_at: w.now,
       updated_by: w.updatedBy,
     })
     .onConflict((oc) => oc.columns(['survey_id', 'city_code']).doNothing())
@@ -95,7 +98,24 @@ export async function updateResponse(db: Db, id: number, w: ResponseWrite): Prom
       version: sql`version + 1`,
       ...columns(w.answers),
       ...(w.submittedAt ? { submitted_at: w.submittedAt } : {}),
-      updated_at: sql`now()`,
+      pending_answers: null,
+      pending_updated_at: null,
+      updated_at: w.now,
+      updated_by: w.updatedBy,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Records (or, with null, drops) the unsubmitted changes of a submitted response; the counted answers stay. */
+export async function setPendingAnswers(db: Db, id: number, pending: ResponseAnswers | null, w: { updatedBy: string; now: Date }): Promise<ResponseRow> {
+  return db
+    .updateTable('responses')
+    .set({
+      version: sql`version + 1`,
+      pending_answers: pending === null ? null : JSON.stringify(pending),
+      pending_updated_at: pending === null ? null : w.now,
       updated_by: w.updatedBy,
     })
     .where('id', '=', id)
@@ -119,6 +139,8 @@ export async function replaceMeasureAnswers(db: Db, responseId: number, surveyId
 export interface ResponseStatusRow {
   cityCode: string;
   cityName: string;
+  email: string | null;
+  hasUnsubmittedChanges: boolean;
   status: 'not_started' | ResponseStatus;
   submittedAt: Date | null;
   version: number;
@@ -131,13 +153,15 @@ export async function listResponseStatuses(db: Db, surveyId: number): Promise<Re
     .selectFrom('participants')
     .innerJoin('cities', 'cities.code', 'participants.city_code')
     .leftJoin('responses', (j) => j.onRef('responses.survey_id', '=', 'participants.survey_id').onRef('responses.city_code', '=', 'participants.city_code'))
-    .select(['participants.city_code', 'cities.name', 'responses.status', 'responses.submitted_at', 'responses.version', 'responses.updated_at'])
+    .select(['participants.city_code', 'cities.name', 'cities.email', 'responses.status', 'responses.submitted_at', 'responses.version', 'responses.updated_at', 'responses.pending_updated_at'])
     .where('participants.survey_id', '=', surveyId)
     .orderBy('participants.city_code')
     .execute();
   return rows.map((r) => ({
     cityCode: r.city_code,
     cityName: r.name,
+    email: r.email,
+    hasUnsubmittedChanges: r.pending_updated_at != null,
     status: r.status ?? 'not_started',
     submittedAt: r.submitted_at ?? null,
     version: r.version ?? 0,

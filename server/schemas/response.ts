@@ -55,7 +55,11 @@ export const ResponseInputSchema = Type.Object(
 export type ResponseInputBody = Static<typeof ResponseInputSchema>;
 
 export const OrganiserResponseInputSchema = Type.Object(
-  { ...ResponseInputSchema.properties, submit: Type.Optional(Type.Boolean({ description: 'true なら保存と同時に送信済みにする' })) },
+  {
+    ...ResponseInputSchema.properties,
+    submit: Type.Optional(Type.Boolean({ description: 'true なら保存と同時に送信する（集計に使う回答を置き換える）。false・省略は一時保存（送信済みの団体では集計に使う回答は変わらない）' })),
+    reason: Type.Optional(Type.String({ maxLength: 500, description: '修正理由（調査が締切のときは必須。監査ログに記録）' })),
+  },
   { additionalProperties: false },
 );
 
@@ -86,10 +90,15 @@ export const RespondentViewSchema = Type.Object({
   status: ResponseStatusSchema,
   version: Type.Integer({ description: '0 = まだ保存されていない' }),
   submittedAt: Type.Union([Type.String(), Type.Null()]),
+  hasUnsubmittedChanges: Type.Boolean({ description: '送信後に保存した、まだ送信していない変更がある（集計には送信済みの回答を使う）' }),
   answers: AnswersSchema,
 });
 
-export const SavedSchema = Type.Object({ status: Type.Literal('draft'), version: Type.Integer() });
+export const SavedSchema = Type.Object({
+  status: Type.Union([Type.Literal('draft'), Type.Literal('submitted')], { description: '最初の送信までは draft、送信後は submitted のまま' }),
+  version: Type.Integer(),
+  hasUnsubmittedChanges: Type.Boolean(),
+});
 export const SubmittedSchema = Type.Object({ status: Type.Literal('submitted'), submittedAt: Type.String(), version: Type.Integer() });
 
 export const OrganiserSavedSchema = Type.Object({
@@ -97,6 +106,7 @@ export const OrganiserSavedSchema = Type.Object({
   status: Type.Union([Type.Literal('not_started'), Type.Literal('draft'), Type.Literal('submitted')]),
   version: Type.Integer(),
   submittedAt: Type.Union([Type.String(), Type.Null()]),
+  hasUnsubmittedChanges: Type.Boolean(),
   answers: AnswersSchema,
 });
 
@@ -106,6 +116,7 @@ export const ResponseListSchema = Type.Array(
     cityName: Type.String(),
     status: ResponseStatusSchema,
     submittedAt: Type.Union([Type.String(), Type.Null()]),
+    hasUnsubmittedChanges: Type.Boolean(),
     version: Type.Integer(),
     updatedAt: Type.Union([Type.String(), Type.Null()]),
   }),

@@ -1,27 +1,17 @@
-// Invitations (依頼): issue a personal link per city (≥128-bit token, only its sha256 hash stored; a new link
-// revokes the old one) and open it (/r/<token>) recording the first opening. Mailing the links, with the
-// survey's own texts, is services/mailings.ts (one path for the console and the API's send: true).
-import { createHash, randomBytes } from 'node:crypto';
+// Invitations (依頼): a personal link per city. Issuing (POST …/invitations, 再発行) revokes the city's earlier
+// link; everything else (reminders, the results mail) re-sends the city's current link, derived again from
+// its stored nonce (domain/invitation-tokens.ts). Opening a link with GET changes nothing (mail scanners fetch
+// every link); the button on that page (POST) starts the session and records the opening.
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/database.js';
 import type { Invitation, Survey } from '../db/schema.js';
 import { badRequest, notFound } from '../domain/errors.js';
+import { deriveInvitationToken, hashInvitationToken, invitationUrl, LINK_PLACEHOLDER, newTokenNonce, TOKEN_PATTERN } from '../domain/invitation-tokens.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { findCity } from '../repositories/cities.js';
-import { findInvitationByHash, insertInvitation, markOpened, participantsWithoutInvitation, revokeActiveInvitations } from '../repositories/invitations.js';
+import { findInvitation, findInvitationByHash, insertInvitation, listActiveInvitations, markOpened, revokeActiveInvitations } from '../repositories/invitations.js';
 import { findSurvey, listParticipants } from '../repositories/surveys.js';
 
-/** 32 random bytes = 256 bits, URL-safe. */
-export function newInvitationToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function hashInvitationToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-export function invitationUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/r/${token}`;
-}
+export { hashInvitationToken, invitationUrl } from '../domain/invitation-tokens.js';
 
 export interface IssuedInvitation {
   cityCode: string;
@@ -32,42 +22,92 @@ export interface IssuedInvitation {
   url: string;
 }
 
-export interface IssueOptions {
+export interface LinkDeps {
+  /** domain/invitation-tokens.ts linkKey(JWT_SECRET) */
+  linkKey: Buffer;
+  publicUrl: string;
+}
+
+export interface IssueOptions extends LinkDeps {
   surveyId: number;
   /** absent: every participant without an active invitation */
   cityCodes?: string[];
   /** recorded in the audit log: the links are about to be mailed (by services/mailings.ts) */
   send?: boolean;
   actor: Actor;
-  publicUrl: string;
+  now: Date;
 }
 
-/** Issues invitations in one transaction (mail, if any, goes out after the commit: see services/mailings.ts). */
+async function participantsOf(db: Db, surveyId: number, cityCodes: string[] | undefined) {
+  const survey = await findSurvey(db, surveyId);
+  if (!survey) throw notFound('調査');
+  const participants = new Map((await listParticipants(db, survey.id)).map((p) => [p.city_code, p]));
+  const strangers = (cityCodes ?? []).map((code, i) => ({ code, i })).filter(({ code }) => !participants.has(code));
+  if (strangers.length > 0) {
+    throw badRequest(
+      `この調査の照会先団体ではない団体コードがあります: ${strangers.map((s) => s.code).join('、')}`,
+      strangers.map(({ code, i }) => ({ path: `/cityCodes/${i}`, message: `団体コード「${code}」はこの調査の照会先団体ではありません（先に照会先団体に追加してください）` })),
+    );
+  }
+  return { survey, participants };
+}
+
+async function issueOne(db: Db, deps: LinkDeps, surveyId: number, city: { city_code: string; name: string; email: string | null }, now: Date): Promise<IssuedInvitation> {
+  await revokeActiveInvitations(db, surveyId, city.city_code, now);
+  const nonce = newTokenNonce();
+  const token = deriveInvitationToken(deps.linkKey, nonce);
+  const invitation = await insertInvitation(db, { surveyId, cityCode: city.city_code, tokenHash: hashInvitationToken(token), nonce, now });
+  return { cityCode: city.city_code, cityName: city.name, email: city.email, invitationId: invitation.id, token, url: invitationUrl(deps.publicUrl, token) };
+}
+
+/** Issues new links (revoking each city's earlier one) for the cities named, or for every participant without an active link. */
 export async function issueInvitations(db: Db, opts: IssueOptions): Promise<IssuedInvitation[]> {
-  return db.transaction().execute(async (trx) => {
-    const survey = await findSurvey(trx, opts.surveyId);
-    if (!survey) throw notFound('調査');
-    const participants = new Map((await listParticipants(trx, survey.id)).map((p) => [p.city_code, p]));
-    const codes = opts.cityCodes ? [...new Set(opts.cityCodes)] : await participantsWithoutInvitation(trx, survey.id);
-    const strangers = (opts.cityCodes ?? []).map((code, i) => ({ code, i })).filter(({ code }) => !participants.has(code));
-    if (strangers.length > 0) {
-      throw badRequest(
-        `この調査の照会先団体ではない団体コードがあります: ${strangers.map((s) => s.code).join('、')}`,
-        strangers.map(({ code, i }) => ({ path: `/cityCodes/${i}`, message: `団体コード「${code}」はこの調査の照会先団体ではありません（先に照会先団体に追加してください）` })),
-      );
-    }
+  return inTransaction(db, async (trx) => {
+    const { survey, participants } = await participantsOf(trx, opts.surveyId, opts.cityCodes);
+    const active = await listActiveInvitations(trx, survey.id);
+    const codes = opts.cityCodes ? [...new Set(opts.cityCodes)] : [...participants.keys()].filter((c) => !active.has(c));
     const issued: IssuedInvitation[] = [];
-    for (const code of codes) {
-      await revokeActiveInvitations(trx, survey.id, code);
-      const token = newInvitationToken();
-      const invitation = await insertInvitation(trx, survey.id, code, hashInvitationToken(token));
-      const city = await findCity(trx, code);
-      issued.push({ cityCode: code, cityName: city?.name ?? code, email: city?.email ?? null, invitationId: invitation.id, token, url: invitationUrl(opts.publicUrl, token) });
-    }
+    for (const code of codes) issued.push(await issueOne(trx, opts, survey.id, participants.get(code)!, opts.now));
     if (issued.length > 0) {
       await recordAudit(trx, { actor: opts.actor, action: 'issue-invitations', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: { cityCodes: codes, send: opts.send === true } });
     }
     return issued;
+  });
+}
+
+/** The token of an active invitation, derived again; undefined when it cannot be (a link from before nonces, or a changed secret). */
+export function currentToken(deps: LinkDeps, invitation: Pick<Invitation, 'token_nonce' | 'token_hash'>): string | undefined {
+  if (!invitation.token_nonce) return undefined;
+  const token = deriveInvitationToken(deps.linkKey, invitation.token_nonce);
+  return hashInvitationToken(token) === invitation.token_hash ? token : undefined;
+}
+
+/**
+ * Each named city's current personal link, the same one its invitation carried. A city with no link yet gets its
+ * first one; only a link that can no longer be derived (issued before links were re-sendable, or after the server
+ * secret changed) is issued anew.
+ */
+export async function currentLinks(db: Db, opts: LinkDeps & { surveyId: number; cityCodes: string[]; now: Date; actor: Actor }): Promise<IssuedInvitation[]> {
+  return inTransaction(db, async (trx) => {
+    const { survey, participants } = await participantsOf(trx, opts.surveyId, opts.cityCodes);
+    const active = await listActiveInvitations(trx, survey.id);
+    const links: IssuedInvitation[] = [];
+    const renewed: string[] = [];
+    for (const code of [...new Set(opts.cityCodes)]) {
+      const city = participants.get(code)!;
+      const invitation = active.get(code);
+      const token = invitation && currentToken(opts, invitation);
+      if (invitation && token) {
+        links.push({ cityCode: code, cityName: city.name, email: city.email, invitationId: invitation.id, token, url: invitationUrl(opts.publicUrl, token) });
+      } else {
+        links.push(await issueOne(trx, opts, survey.id, city, opts.now));
+        renewed.push(code);
+      }
+    }
+    if (renewed.length > 0) {
+      await recordAudit(trx, { actor: opts.actor, action: 'issue-invitations', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: { cityCodes: renewed, reason: 'no-current-link' } });
+    }
+    return links;
   });
 }
 
@@ -76,15 +116,15 @@ export type OpenedInvitation =
   | { state: 'unknown' }
   | { state: 'revoked'; survey?: Survey };
 
-/** Checks a personal link's token and records its first opening. */
-export async function openInvitation(db: Db, token: string): Promise<OpenedInvitation> {
-  if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) return { state: 'unknown' };
+/** Checks a personal link's token; `record` (the POST of the link's page) records the first opening. */
+export async function openInvitation(db: Db, token: string, opts: { record: boolean; now: Date }): Promise<OpenedInvitation> {
+  if (!TOKEN_PATTERN.test(token)) return { state: 'unknown' };
   const invitation = await findInvitationByHash(db, hashInvitationToken(token));
   if (!invitation) return { state: 'unknown' };
   const survey = await findSurvey(db, invitation.survey_id);
   if (!survey) return { state: 'unknown' };
   if (invitation.revoked_at) return { state: 'revoked', survey };
-  await markOpened(db, invitation.id);
+  if (opts.record) await markOpened(db, invitation.id, opts.now);
   return { state: 'ok', invitation, survey };
 }
 
@@ -94,4 +134,15 @@ export function sessionExpiry(deadline: string, now: Date): Date {
   const afterDeadline = new Date(endOfDeadline.getTime() + 14 * 24 * 3600 * 1000);
   const minimum = new Date(now.getTime() + 24 * 3600 * 1000);
   return afterDeadline > minimum ? afterDeadline : minimum;
+}
+
+/**
+ * A stored mail body with its personal link put back (LINK_PLACEHOLDER → the city's current URL). Bodies are stored
+ * without usable tokens; undefined when the link the mail was written for has since been revoked or cannot be derived.
+ */
+export async function renderMailBody(db: Db, deps: LinkDeps, mail: { body: string; invitation_id: number | null }): Promise<string | undefined> {
+  if (mail.invitation_id === null || !mail.body.includes(LINK_PLACEHOLDER)) return mail.body;
+  const invitation = await findInvitation(db, mail.invitation_id);
+  const token = invitation && !invitation.revoked_at ? currentToken(deps, invitation) : undefined;
+  return token ? mail.body.split(LINK_PLACEHOLDER).join(invitationUrl(deps.publicUrl, token)) : undefined;
 }

@@ -15,9 +15,10 @@ import { type Actor, recordAudit } from '../repositories/audit.js';
 import { findCity } from '../repositories/cities.js';
 import { markSent } from '../repositories/invitations.js';
 import { findMail } from '../repositories/mail.js';
-import { findResponse } from '../repositories/responses.js';
-import { listParticipants, updateSurvey } from '../repositories/surveys.js';
-import { type IssuedInvitation, issueInvitations } from './invitations.js';
+import { listResponseStatuses } from '../repositories/responses.js';
+import { updateSurvey } from '../repositories/surveys.js';
+import { LINK_PLACEHOLDER } from '../domain/invitation-tokens.js';
+import { currentLinks, type IssuedInvitation, issueInvitations, type LinkDeps, renderMailBody } from './invitations.js';
 import { getSurveyOr404 } from './surveys.js';
 
 export function defaultMailText(kind: MailTextKind): MailText {
@@ -55,6 +56,8 @@ export interface SendDeps {
   mailer: Mailer;
   publicUrl: string;
   actor: Actor;
+  links: LinkDeps;
+  now: Date;
 }
 
 async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Actor) {
@@ -81,58 +84,76 @@ export const MAIL_OUTCOME_MESSAGES: Record<MailOutcome['status'], string> = {
 
 export type MailedInvitation = IssuedInvitation & { outcome: MailOutcome };
 
-/** Issues links (all participants without one, or the cities named) and mails them, one city at a time. */
-async function issueAndMail(deps: SendDeps, survey: Survey, kind: MailTextKind, cityCodes: string[] | undefined): Promise<MailedInvitation[]> {
-  const issued = await issueInvitations(deps.db, { surveyId: survey.id, cityCodes, send: true, actor: deps.actor, publicUrl: deps.publicUrl });
+/**
+ * Mails each city its personal link with the survey's text of that kind, one city at a time. The stored body holds
+ * LINK_PLACEHOLDER, never the token: the mailer puts the link back when it sends (or the outbox when it exports).
+ */
+async function mailLinks(deps: SendDeps, survey: Survey, kind: MailTextKind, links: IssuedInvitation[]): Promise<MailedInvitation[]> {
   const text = surveyMailText(survey, kind);
   const context = await contextFor(deps.db, survey, deps.publicUrl, deps.actor);
   const mailed: MailedInvitation[] = [];
-  for (const item of issued) {
+  for (const item of links) {
     if (!item.email) {
       mailed.push({ ...item, outcome: { cityCode: item.cityCode, cityName: item.cityName, to: null, status: 'no_address' } });
       continue;
     }
-    const mail = renderMailText(text, context(item.cityName, item.url));
-    const result = await deps.mailer.send({ kind, to: item.email, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: item.cityCode });
-    if (result.status === 'sent') await markSent(deps.db, item.invitationId);
+    const mail = renderMailText(text, context(item.cityName, LINK_PLACEHOLDER));
+    const result = await deps.mailer.send({ kind, to: item.email, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: item.cityCode, invitationId: item.invitationId });
+    if (result.status === 'sent') await markSent(deps.db, item.invitationId, deps.now);
     mailed.push({ ...item, outcome: { cityCode: item.cityCode, cityName: item.cityName, to: item.email, status: result.status, error: result.error } });
   }
   return mailed;
 }
 
-/** Issues and mails invitations with the survey's invitation text; the issued links come back with each outcome (the API shows the tokens). */
+/** Issues new links (再発行 for the cities named; else every participant without one) and mails them with the invitation text. */
 export async function issueAndSendInvitations(deps: SendDeps, surveyId: number, cityCodes?: string[]): Promise<MailedInvitation[]> {
-  return issueAndMail(deps, await getSurveyOr404(deps.db, surveyId), 'invitation', cityCodes);
+  const survey = await getSurveyOr404(deps.db, surveyId);
+  const issued = await issueInvitations(deps.db, { ...deps.links, surveyId, cityCodes, send: true, actor: deps.actor, now: deps.now });
+  return mailLinks(deps, survey, 'invitation', issued);
 }
 
 export async function sendInvitations(deps: SendDeps, surveyId: number, cityCodes?: string[]): Promise<MailOutcome[]> {
   return (await issueAndSendInvitations(deps, surveyId, cityCodes)).map((m) => m.outcome);
 }
 
-/** Participants (the host city aside) that have not submitted: who a reminder goes to. */
-export async function reminderRecipients(db: Db, survey: Survey) {
-  const out = [];
-  for (const p of await listParticipants(db, survey.id)) {
-    if (p.city_code === survey.host_city_code) continue;
-    const response = await findResponse(db, survey.id, p.city_code);
-    if (response?.status !== 'submitted') out.push({ cityCode: p.city_code, name: p.name, email: (await findCity(db, p.city_code))?.email ?? null, draft: response?.status === 'draft' });
-  }
-  return out;
+export interface ReminderRecipient {
+  cityCode: string;
+  name: string;
+  email: string | null;
+  /** has a draft (一時保存中) */
+  draft: boolean;
+}
+
+/** Participants (the host city aside) that have not submitted: who a reminder goes to, in one query. */
+export async function reminderRecipients(db: Db, survey: Survey): Promise<ReminderRecipient[]> {
+  return (await listResponseStatuses(db, survey.id))
+    .filter((r) => r.cityCode !== survey.host_city_code && r.status !== 'submitted')
+    .map((r) => ({ cityCode: r.cityCode, name: r.cityName, email: r.email, draft: r.status === 'draft' }));
 }
 
 export async function reminderPreview(db: Db, survey: Survey, publicUrl: string, actor: Actor) {
   const recipients = await reminderRecipients(db, survey);
   const context = await contextFor(db, survey, publicUrl, actor);
   const sample = recipients[0]?.name ?? '（団体名）';
-  return { recipients, preview: renderMailText(surveyMailText(survey, 'reminder'), context(sample, `${publicUrl}/r/（送信時に発行する貴市専用のリンク）`)) };
+  return { recipients, preview: renderMailText(surveyMailText(survey, 'reminder'), context(sample, `${publicUrl}/r/（貴市専用のリンク。依頼メールと同じものです）`)) };
 }
 
-/** Sends a reminder, with a fresh personal link, to every participant that has not submitted. */
-export async function sendReminders(deps: SendDeps, surveyId: number): Promise<MailOutcome[]> {
+/**
+ * Reminders for the cities named (default: every participant that has not submitted), each with its current personal
+ * link — the same one its invitation carried (a reminder never revokes a link). `send` mails them.
+ */
+export async function remind(deps: SendDeps, surveyId: number, opts: { cityCodes?: string[]; send: boolean }): Promise<MailedInvitation[] | IssuedInvitation[]> {
   const survey = await getSurveyOr404(deps.db, surveyId);
-  const codes = (await reminderRecipients(deps.db, survey)).map((r) => r.cityCode);
+  const codes = opts.cityCodes ?? (await reminderRecipients(deps.db, survey)).map((r) => r.cityCode);
   if (codes.length === 0) return [];
-  return (await issueAndMail(deps, survey, 'reminder', codes)).map((m) => m.outcome);
+  const links = await currentLinks(deps.db, { ...deps.links, surveyId, cityCodes: codes, now: deps.now, actor: deps.actor });
+  await recordAudit(deps.db, { actor: deps.actor, action: 'remind', entity: 'survey', entityId: surveyId, surveyId, after: { cityCodes: codes, send: opts.send } });
+  return opts.send ? mailLinks(deps, survey, 'reminder', links) : links;
+}
+
+/** Sends a reminder, with its current personal link, to every participant that has not submitted. */
+export async function sendReminders(deps: SendDeps, surveyId: number): Promise<MailOutcome[]> {
+  return ((await remind(deps, surveyId, { send: true })) as MailedInvitation[]).map((m) => m.outcome);
 }
 
 /** Sends a recorded message again (a failure, or one from the outbox once SMTP is set). */
@@ -145,16 +166,22 @@ export async function retryMail(deps: SendDeps, surveyId: number, mailId: number
 }
 
 /** The message as an RFC 5322 .eml file (UTF-8, encoded Japanese headers) for any mail client. */
-export async function emlOf(mail: MailMessage, from: string): Promise<Buffer> {
-  return new MailComposer({ from, to: mail.to_address, subject: mail.subject, text: mail.body, date: mail.created_at }).compile().build();
+export async function emlOf(db: Db, links: LinkDeps, mail: MailMessage, from: string): Promise<Buffer | undefined> {
+  const text = await renderMailBody(db, links, mail);
+  if (text === undefined) return undefined;
+  return new MailComposer({ from, to: mail.to_address, subject: mail.subject, text, date: mail.created_at }).compile().build();
 }
 
 export function emlFilename(mail: MailMessage): string {
   return `${String(mail.id).padStart(4, '0')}-${mail.city_code ?? 'mail'}-${mail.kind}.eml`;
 }
 
-export async function outboxZip(mails: MailMessage[], from: string): Promise<Buffer> {
+/** The outbox as one zip of .eml files; mails whose personal link has since been revoked are left out. */
+export async function outboxZip(db: Db, links: LinkDeps, mails: MailMessage[], from: string): Promise<Buffer> {
   const zip = new JSZip();
-  for (const m of mails) zip.file(emlFilename(m), await emlOf(m, from));
+  for (const m of mails) {
+    const eml = await emlOf(db, links, m, from);
+    if (eml) zip.file(emlFilename(m), eml);
+  }
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

@@ -1,13 +1,17 @@
-// Response use cases: read a city's response, save (draft) or submit it with optimistic concurrency on
-// `version`. One transaction + one audit entry per write. Used by the respondent form/API, the organiser's
-// corrections and the Excel import, so all of them normalise and validate the same way.
+// Response use cases: read a city's response, save, submit or discard changes, with optimistic concurrency on
+// `version`. The lifecycle (issue #11, API.md «Respondent»): until the first submission the response is a draft;
+// once submitted, the last submitted answers are what the results count, and later saves are kept as
+// unsubmitted changes (responses.pending_answers) until the next submission replaces the counted answers.
+// Used by the respondent form/API, the organiser's corrections and the Excel import alike.
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/database.js';
 import type { ResponseRow, Survey } from '../db/schema.js';
-import { conflict, DomainError, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { conflict, DomainError, type FieldError, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import type { ResponseStatus } from '../domain/glossary.js';
 import { EMPTY_ANSWERS, formatLatestNumber, type MeasureRef, mergeErrors, normaliseResponse, type ResponseAnswers, type ResponseInput, validateForSubmit } from '../domain/response.js';
+import { differences } from '../domain/response-fields.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { findParticipantCity, findResponse, insertResponse, loadMeasureAnswers, replaceMeasureAnswers, rowToAnswers, updateResponse } from '../repositories/responses.js';
+import { findParticipantCity, findResponse, insertResponse, loadMeasureAnswers, replaceMeasureAnswers, rowToAnswers, setPendingAnswers, updateResponse } from '../repositories/responses.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import type { AnswersView } from '../schemas/response.js';
 
@@ -17,10 +21,14 @@ export interface ResponseState {
   version: number;
   submittedAt: string | null;
   updatedAt: string | null;
-  /** API.md «A response» shape (latestNumber as "第4次") */
+  /** submitted, with later changes saved but not submitted */
+  hasUnsubmittedChanges: boolean;
+  /** API.md «A response» shape (latestNumber as "第4次"): the answers as last saved */
   answers: AnswersView;
   /** the same answers as stored (latestNumber as a number), for pages and workbooks */
   model: ResponseAnswers;
+  /** the answers the results count (the last submitted ones), or null before the first submission */
+  submitted: ResponseAnswers | null;
 }
 
 export interface SaveResponseArgs {
@@ -30,16 +38,30 @@ export interface SaveResponseArgs {
   /** the version the caller last read (0 = never saved); undefined skips the check (organiser corrections only) */
   expectedVersion?: number;
   actor: Actor;
-  /** true: validate every required answer (422 with errors) and mark the response submitted */
+  /** true: validate every required answer (422 with errors) and make these the counted answers */
   submit?: boolean;
+  now: Date;
+  /** 修正理由: required for an organiser's correction once the survey is closed */
+  reason?: string;
+  /**
+   * When the input cannot be saved as it is (a format error, or a submit with answers missing): save what can be
+   * saved (fields with a format error keep their stored value) and then throw the errors. For forms, so that nothing
+   * a person typed and could be kept is lost.
+   */
+  keepWhatCanBeSaved?: boolean;
+  /** recorded in the audit entry (e.g. answers accepted from a plan document) */
+  source?: Record<string, unknown>;
 }
 
 export interface SavedResponse {
   status: ResponseStatus;
   version: number;
   submittedAt: string | null;
+  hasUnsubmittedChanges: boolean;
   answers: AnswersView;
   model: ResponseAnswers;
+  /** a submission that changed the counted answers or the status (what a receipt mail is for) */
+  countedChanged: boolean;
 }
 
 export function toAnswersView(a: ResponseAnswers): AnswersView {
@@ -58,16 +80,49 @@ async function measureRefs(db: Db, surveyId: number): Promise<MeasureRef[]> {
   return (await listMeasures(db, surveyId)).map((m) => ({ code: m.code, label: m.label }));
 }
 
+/** Stored pending answers, restricted to the survey's current measures. */
+function pendingOf(row: ResponseRow, measures: Set<string>): ResponseAnswers | null {
+  if (row.pending_answers === null || row.pending_answers === undefined) return null;
+  const raw = (typeof row.pending_answers === 'string' ? JSON.parse(row.pending_answers) : row.pending_answers) as ResponseAnswers;
+  return { ...raw, measures: Object.fromEntries(Object.entries(raw.measures ?? {}).filter(([code]) => measures.has(code))) };
+}
+
 async function stateOf(db: Db, row: ResponseRow | undefined): Promise<ResponseState> {
-  if (!row) return { status: 'not_started', version: 0, submittedAt: null, updatedAt: null, answers: toAnswersView(EMPTY_ANSWERS), model: EMPTY_ANSWERS };
-  const model = rowToAnswers(row, await loadMeasureAnswers(db, row.id));
-  return { status: row.status, version: row.version, submittedAt: iso(row.submitted_at), updatedAt: iso(row.updated_at), answers: toAnswersView(model), model };
+  if (!row) {
+    return { status: 'not_started', version: 0, submittedAt: null, updatedAt: null, hasUnsubmittedChanges: false, answers: toAnswersView(EMPTY_ANSWERS), model: EMPTY_ANSWERS, submitted: null };
+  }
+  const stored = rowToAnswers(row, await loadMeasureAnswers(db, row.id));
+  const hasPending = row.status === 'submitted' && row.pending_answers !== null && row.pending_answers !== undefined;
+  const pending = hasPending ? pendingOf(row, new Set((await measureRefs(db, row.survey_id)).map((m) => m.code))) : null;
+  const model = pending ?? stored;
+  return {
+    status: row.status,
+    version: row.version,
+    submittedAt: iso(row.submitted_at),
+    updatedAt: iso(row.pending_updated_at ?? row.updated_at),
+    hasUnsubmittedChanges: pending !== null,
+    answers: toAnswersView(model),
+    model,
+    submitted: row.status === 'submitted' ? stored : null,
+  };
 }
 
 /** A city's response to a survey (empty values and version 0 before the first save); 404 when the city does not take part. */
 export async function getResponse(db: Db, surveyId: number, cityCode: string): Promise<ResponseState> {
   await requireParticipant(db, surveyId, cityCode);
   return stateOf(db, await findResponse(db, surveyId, cityCode));
+}
+
+/** 409 for a stale version, carrying the saved answers so that a page can show both versions side by side. */
+export class ResponseConflict extends DomainError {
+  constructor(readonly current: ResponseState) {
+    super(
+      409,
+      'CONFLICT',
+      `この回答は、別の画面または別の担当者が先に保存したため更新されています（現在の版: ${current.version}）。` +
+        'あなたの入力はまだ保存されていません。保存されている回答と見比べて、どちらを残すか選んでください',
+    );
+  }
 }
 
 export function conflictError(currentVersion: number): DomainError {
@@ -77,10 +132,18 @@ export function conflictError(currentVersion: number): DomainError {
   );
 }
 
-function checkSurveyAcceptsAnswers(survey: Survey, actor: Actor): void {
-  if (actor.type !== 'respondent' || survey.status === 'open') return;
-  const why = survey.status === 'draft' ? 'この調査はまだ回答の受付を開始していません' : 'この調査の回答受付は終了しました';
-  throw forbidden(`${why}。回答の保存・送信はできません`);
+/** Who may write the response in the survey's current status (API.md «Surveys», «Respondent»). */
+function checkWritable(survey: Survey, actor: Actor, reason: string | undefined, opts: { reasonRequired: boolean } = { reasonRequired: true }): void {
+  if (actor.type === 'respondent') {
+    if (survey.status === 'open') return;
+    const why = survey.status === 'draft' ? 'この調査はまだ回答の受付を開始していません' : 'この調査の回答受付は終了しました';
+    throw forbidden(`${why}。回答の保存・送信はできません`);
+  }
+  if (survey.status === 'published') throw conflict('結果公表中の調査の回答は修正できません。修正するには、先に結果の公表を取り下げてください（調査の状態を「締切」に戻す）');
+  if (survey.status === 'closed' && opts.reasonRequired && !reason?.trim()) {
+    const message = '締切後の修正には修正理由が必要です';
+    throw unprocessable(message, [{ path: '/reason', message: '修正理由を入力してください' }]);
+  }
 }
 
 /** JSON with object keys sorted, so that two equal answer sets compare equal whatever their key order. */
@@ -89,49 +152,127 @@ function canonicalJson(value: unknown): string {
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 }
+const same = (a: ResponseAnswers | null, b: ResponseAnswers | null) => a !== null && b !== null && canonicalJson(a) === canonicalJson(b);
 
-/** Saves (and optionally submits) a response in one transaction: version check, normalise, validate, store, audit. */
+interface Outcome {
+  saved?: SavedResponse;
+  /** errors to throw once what could be saved is committed */
+  failure?: DomainError;
+}
+
+/**
+ * Saves (and optionally submits) a response: version check, normalise, validate, store, audit — in the caller's
+ * transaction or a new one. Submitting makes the answers the counted ones; saving after a submission keeps the
+ * counted answers and records the changes as unsubmitted.
+ */
 export async function saveResponse(db: Db, args: SaveResponseArgs): Promise<SavedResponse> {
-  const { surveyId, cityCode, input, expectedVersion, actor, submit = false } = args;
-  return db.transaction().execute(async (trx) => {
-    const survey = await findSurvey(trx, surveyId);
-    if (!survey) throw notFound('調査');
-    await requireParticipant(trx, surveyId, cityCode);
-    checkSurveyAcceptsAnswers(survey, actor);
-    const row = await findResponse(trx, surveyId, cityCode, { forUpdate: true });
-    const currentVersion = row?.version ?? 0;
-    if (expectedVersion !== undefined && expectedVersion !== currentVersion) throw conflictError(currentVersion);
-    const before = await stateOf(trx, row);
-    const measures = await measureRefs(trx, surveyId);
-    const { answers, errors } = normaliseResponse(input, before.model, measures);
-    if (submit) {
-      const all = mergeErrors(errors, validateForSubmit(answers, measures), measures);
-      if (all.length > 0) throw unprocessable(`送信できません。未回答または誤りのある項目があります（${all.length} 件）`, all);
-    }
-    if (errors.length > 0) throw new DomainError(400, 'VALIDATION', `入力内容に誤りがあります（${errors.length} 件）`, errors);
-    // A repeated submit of unchanged answers (a double click, a retried request) changes nothing.
-    if (submit && row?.status === 'submitted' && canonicalJson(answers) === canonicalJson(before.model)) {
-      return { status: row.status, version: row.version, submittedAt: iso(row.submitted_at), answers: toAnswersView(answers), model: answers };
-    }
-    const write = { answers, status: (submit ? 'submitted' : 'draft') as ResponseStatus, submittedAt: submit ? new Date() : undefined, updatedBy: `${actor.type}:${actor.id}` };
-    const saved = row ? await updateResponse(trx, row.id, write) : await insertResponse(trx, surveyId, cityCode, write);
-    if (!saved) throw conflictError(1);
+  const outcome = await inTransaction(db, (trx) => save(trx, args));
+  if (outcome.failure) throw outcome.failure;
+  return outcome.saved!;
+}
+
+async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
+  const { surveyId, cityCode, input, expectedVersion, actor, submit = false, now } = args;
+  const survey = await findSurvey(trx, surveyId);
+  if (!survey) throw notFound('調査');
+  await requireParticipant(trx, surveyId, cityCode);
+  checkWritable(survey, actor, args.reason);
+  const row = await findResponse(trx, surveyId, cityCode, { forUpdate: true });
+  const before = await stateOf(trx, row);
+  if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
+  const measures = await measureRefs(trx, surveyId);
+  const { answers, errors } = normaliseResponse(input, before.model, measures);
+
+  let failure: DomainError | undefined;
+  if (submit) {
+    const all = mergeErrors(errors, validateForSubmit(answers, measures), measures);
+    if (all.length > 0) failure = unprocessable(`送信できません。未回答または誤りのある項目があります（${all.length} 件）`, all);
+  } else if (errors.length > 0) {
+    failure = new DomainError(400, 'VALIDATION', `入力内容に誤りがあります（${errors.length} 件）`, errors);
+  }
+  if (failure && !args.keepWhatCanBeSaved) throw failure;
+
+  const submitting = submit && !failure;
+  const unchanged = same(answers, before.model);
+  // Nothing new: a repeated submit (a double click, a retried request), or a save of what is already saved.
+  if ((submitting && row?.status === 'submitted' && !before.hasUnsubmittedChanges && unchanged) || (!submitting && row && unchanged)) {
+    return { failure, saved: savedOf(before, false) };
+  }
+
+  const updatedBy = `${actor.type}:${actor.id}`;
+  let saved: ResponseRow | undefined;
+  if (submitting || !row || row.status === 'draft') {
+    const write = { answers, status: (submitting ? 'submitted' : 'draft') as ResponseStatus, submittedAt: submitting ? now : undefined, updatedBy, now };
+    saved = row ? await updateResponse(trx, row.id, write) : await insertResponse(trx, surveyId, cityCode, write);
+    if (!saved) throw new ResponseConflict(await stateOf(trx, await findResponse(trx, surveyId, cityCode)));
     await replaceMeasureAnswers(trx, saved.id, surveyId, answers.measures);
-    const after = toAnswersView(answers);
-    await recordAudit(trx, {
-      actor,
-      action: submit ? 'submit' : 'save',
-      entity: 'response',
-      entityId: `${surveyId}:${cityCode}`,
-      surveyId,
-      before: row ? { status: row.status, version: row.version, answers: before.answers } : undefined,
-      after: { status: saved.status, version: saved.version, answers: after },
-    });
-    return { status: saved.status, version: saved.version, submittedAt: iso(saved.submitted_at), answers: after, model: answers };
+  } else {
+    // Submitted before: the counted answers stay; the changes wait for the next submission (or are dropped when
+    // they bring the answers back to the submitted ones).
+    saved = await setPendingAnswers(trx, row.id, same(answers, before.submitted) ? null : answers, { updatedBy, now });
+  }
+  const after = await stateOf(trx, saved);
+  await recordAudit(trx, {
+    actor,
+    action: submitting ? 'submit' : 'save',
+    entity: 'response',
+    entityId: `${surveyId}:${cityCode}`,
+    surveyId,
+    before: row ? { status: before.status, version: before.version, hasUnsubmittedChanges: before.hasUnsubmittedChanges, answers: before.answers } : undefined,
+    after: {
+      status: after.status,
+      version: after.version,
+      hasUnsubmittedChanges: after.hasUnsubmittedChanges,
+      answers: after.answers,
+      changed: differences(before.model, answers, measures),
+      ...(args.reason ? { reason: args.reason.trim() } : {}),
+      ...(args.source ? { source: args.source } : {}),
+    },
   });
+  const countedChanged = submitting && (row?.status !== 'submitted' || !same(before.submitted, answers));
+  return { failure, saved: savedOf(after, countedChanged) };
+}
+
+function savedOf(state: ResponseState, countedChanged: boolean): SavedResponse {
+  return {
+    status: state.status === 'not_started' ? 'draft' : state.status,
+    version: state.version,
+    submittedAt: state.submittedAt,
+    hasUnsubmittedChanges: state.hasUnsubmittedChanges,
+    answers: state.answers,
+    model: state.model,
+    countedChanged,
+  };
 }
 
 /** Submits the response as last saved (POST /api/v1/response/submit): 422 with every missing answer. */
-export async function submitResponse(db: Db, args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number }): Promise<SavedResponse> {
+export async function submitResponse(db: Db, args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number; now: Date; reason?: string }): Promise<SavedResponse> {
   return saveResponse(db, { ...args, input: {}, submit: true });
 }
+
+/** Drops the unsubmitted changes of a submitted response: the answers go back to the submitted ones. */
+export async function discardChanges(db: Db, args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number; now: Date }): Promise<SavedResponse> {
+  return inTransaction(db, async (trx) => {
+    const survey = await findSurvey(trx, args.surveyId);
+    if (!survey) throw notFound('調査');
+    checkWritable(survey, args.actor, undefined, { reasonRequired: false });
+    const row = await findResponse(trx, args.surveyId, args.cityCode, { forUpdate: true });
+    const before = await stateOf(trx, row);
+    if (args.expectedVersion !== undefined && args.expectedVersion !== before.version) throw new ResponseConflict(before);
+    if (!row || !before.hasUnsubmittedChanges) return savedOf(before, false);
+    const saved = await setPendingAnswers(trx, row.id, null, { updatedBy: `${args.actor.type}:${args.actor.id}`, now: args.now });
+    const after = await stateOf(trx, saved);
+    await recordAudit(trx, {
+      actor: args.actor,
+      action: 'discard-changes',
+      entity: 'response',
+      entityId: `${args.surveyId}:${args.cityCode}`,
+      surveyId: args.surveyId,
+      before: { version: before.version, answers: before.answers },
+      after: { version: after.version, answers: after.answers },
+    });
+    return savedOf(after, false);
+  });
+}
+
+export type { FieldError };

@@ -37,6 +37,10 @@ export interface CityTracking {
   invitedAt: Date | null;
   openedAt: Date | null;
   reminders: Date[];
+  /** the city has a link that works now (a 再発行 would end it) */
+  hasActiveLink: boolean;
+  /** the city has saved answers but not submitted them */
+  draft: boolean;
 }
 
 export async function trackCities(db: Db, survey: Survey): Promise<CityTracking[]> {
@@ -74,6 +78,8 @@ export async function trackCities(db: Db, survey: Survey): Promise<CityTracking[
       invitedAt: active?.issued_at ?? null,
       openedAt: opened,
       reminders: cityMails.filter((m) => m.kind === 'reminder').map((m) => m.created_at),
+      hasActiveLink: active !== undefined,
+      draft: p.response_status === 'draft',
     };
   });
 }

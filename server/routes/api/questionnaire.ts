@@ -63,7 +63,7 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { surveyId, cityCode } = request.respondent!;
-      return importQuestionnaire(app.db, { surveyId, cityCode, body: request.body, dryRun: request.query.dryRun === true, actor: respondentActor(request), secret: app.config.jwtSecret });
+      return importQuestionnaire(app.db, { surveyId, cityCode, body: request.body, dryRun: request.query.dryRun === true, actor: respondentActor(request), secret: app.config.jwtSecret, now: app.clock() });
     },
   );
 
@@ -97,7 +97,7 @@ const questionnaireRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id, cityCode } = request.params;
       await getSurveyOr404(app.db, id);
-      return importQuestionnaire(app.db, { surveyId: id, cityCode, body: request.body, dryRun: request.query.dryRun === true, actor: organiserActor(request), secret: app.config.jwtSecret });
+      return importQuestionnaire(app.db, { surveyId: id, cityCode, body: request.body, dryRun: request.query.dryRun === true, actor: organiserActor(request), secret: app.config.jwtSecret, now: app.clock() });
     },
   );
 };

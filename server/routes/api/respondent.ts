@@ -8,7 +8,7 @@ import { findCity } from '../../repositories/cities.js';
 import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { errorResponses } from '../../schemas/common.js';
 import { emptyBodyAsObject, RespondentViewSchema, ResponseInputSchema, SavedSchema, SubmittedSchema } from '../../schemas/response.js';
-import { getResponse, saveResponse, submitResponse } from '../../services/responses.js';
+import { discardChanges, getResponse, saveResponse, submitResponse } from '../../services/responses.js';
 
 const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -35,6 +35,7 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         status: state.status,
         version: state.version,
         submittedAt: state.submittedAt,
+        hasUnsubmittedChanges: state.hasUnsubmittedChanges,
         answers: state.answers,
       };
     },
@@ -60,8 +61,8 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw badRequest(message, [{ path: '/version', message }]);
       }
       const { surveyId, cityCode } = request.respondent!;
-      const saved = await saveResponse(app.db, { surveyId, cityCode, input, expectedVersion: version, actor: respondentActor(request) });
-      return { status: 'draft' as const, version: saved.version };
+      const saved = await saveResponse(app.db, { surveyId, cityCode, input, expectedVersion: version, actor: respondentActor(request), now: app.clock() });
+      return { status: saved.status, version: saved.version, hasUnsubmittedChanges: saved.hasUnsubmittedChanges };
     },
   );
 
@@ -80,9 +81,29 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { surveyId, cityCode } = request.respondent!;
-      const saved = await submitResponse(app.db, { surveyId, cityCode, actor: respondentActor(request), expectedVersion: request.body.version });
-      app.queueReceipt({ surveyId, cityCode, model: saved.model, submittedAt: saved.submittedAt });
+      const saved = await submitResponse(app.db, { surveyId, cityCode, actor: respondentActor(request), expectedVersion: request.body.version, now: app.clock() });
+      if (saved.countedChanged) app.queueReceipt({ surveyId, cityCode, model: saved.model, submittedAt: saved.submittedAt });
       return { status: 'submitted' as const, submittedAt: saved.submittedAt!, version: saved.version };
+    },
+  );
+
+  app.post(
+    '/api/v1/response/discard',
+    {
+      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preValidation: emptyBodyAsObject,
+      schema: {
+        tags: ['respondent'],
+        summary: '送信後の未送信の変更を取り消す（回答を送信済みの内容に戻す）',
+        security: [{ invitation: [] }],
+        body: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 0, description: '指定すると、古い場合は 409' })) }),
+        response: { 200: SavedSchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { surveyId, cityCode } = request.respondent!;
+      const saved = await discardChanges(app.db, { surveyId, cityCode, actor: respondentActor(request), expectedVersion: request.body.version, now: app.clock() });
+      return { status: saved.status, version: saved.version, hasUnsubmittedChanges: saved.hasUnsubmittedChanges };
     },
   );
 };

@@ -45,7 +45,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await getSurveyOr404(app.db, request.params.id);
       const state = await getResponse(app.db, request.params.id, request.params.cityCode);
-      return { cityCode: request.params.cityCode, status: state.status, version: state.version, submittedAt: state.submittedAt, answers: state.answers };
+      return { cityCode: request.params.cityCode, status: state.status, version: state.version, submittedAt: state.submittedAt, hasUnsubmittedChanges: state.hasUnsubmittedChanges, answers: state.answers };
     },
   );
 
@@ -54,7 +54,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['responses'],
-        summary: '照会元による回答の代理入力・修正（監査ログに記録。submit: true で送信済みにする）',
+        summary: '照会元による回答の代理入力・修正（監査ログに記録。submit: true で送信。締切後は reason が必要、結果公表中は 409）',
         description: 'version を指定すると、古い場合は 409。省略した項目は変更しません。',
         security: [{ bearer: [] }],
         params: CityResponseParams,
@@ -63,10 +63,10 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { version, submit, ...input } = request.body;
+      const { version, submit, reason, ...input } = request.body;
       const { id, cityCode } = request.params;
-      const saved = await saveResponse(app.db, { surveyId: id, cityCode, input, expectedVersion: version, actor: organiserActor(request), submit: submit === true });
-      return { cityCode, status: saved.status, version: saved.version, submittedAt: saved.submittedAt, answers: saved.answers };
+      const saved = await saveResponse(app.db, { surveyId: id, cityCode, input, expectedVersion: version, actor: organiserActor(request), submit: submit === true, reason, now: app.clock() });
+      return { cityCode, status: saved.status, version: saved.version, submittedAt: saved.submittedAt, hasUnsubmittedChanges: saved.hasUnsubmittedChanges, answers: saved.answers };
     },
   );
 };

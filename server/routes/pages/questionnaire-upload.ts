@@ -71,6 +71,7 @@ async function questionnaireUploadPages(app: FastifyInstance) {
           dryRun: !confirm,
           actor: respondentActor(request),
           secret: app.config.jwtSecret,
+          now: app.clock(),
           expectedVersion: confirm ? Number(body.version) : undefined,
         });
         if (confirm) return reply.redirect(`/respond/questionnaire?saved=${result.changed.length}`, 303);

@@ -83,6 +83,47 @@ export function inputFromValues(v: FormValues): ResponseInput {
   };
 }
 
+/** The form inputs that carry each field of domain/response-fields.ts (a measure: `measures.<code>`). */
+const FORM_KEYS: Record<string, Array<Exclude<keyof FormValues, 'measures'>>> = {
+  '/contact/department': ['department'],
+  '/contact/personKana': ['personKana'],
+  '/contact/phone': ['phone'],
+  '/contact/email': ['email'],
+  '/plan/hasPlan': ['hasPlan'],
+  '/plan/name': ['planName'],
+  '/plan/latestNumber': ['latestNumber'],
+  '/plan/updateCycleYears': ['updateCycleYears', 'updateCycleIrregular'],
+  '/plan/periodStart': ['periodStart'],
+  '/plan/periodEnd': ['periodEnd'],
+  '/plan/nextPlan': ['nextPlan'],
+  '/plan/notes': ['notes'],
+  '/disclosure': ['disclosure'],
+};
+
+/** `mine` with the fields named taken from `theirs` (the conflict page's per-field choice). */
+export function takeFields(mine: FormValues, theirs: FormValues, paths: string[]): FormValues {
+  const merged: FormValues = { ...mine, measures: { ...mine.measures } };
+  for (const path of paths) {
+    const measure = /^\/measures\/(.+)$/.exec(path);
+    if (measure) merged.measures[measure[1]] = theirs.measures[measure[1]] ?? '';
+    else for (const key of FORM_KEYS[path] ?? []) (merged as unknown as Record<string, unknown>)[key] = theirs[key];
+  }
+  return merged;
+}
+
+/** The form values as hidden inputs (name, value), so a page can carry what was typed to the next POST. */
+export function hiddenInputs(v: FormValues): Array<{ name: string; value: string }> {
+  const out: Array<{ name: string; value: string }> = [];
+  for (const [key, value] of Object.entries(v)) {
+    if (key === 'measures') continue;
+    if (key === 'updateCycleIrregular') {
+      if (value) out.push({ name: key, value: '1' });
+    } else out.push({ name: key, value: String(value) });
+  }
+  for (const [code, value] of Object.entries(v.measures)) out.push({ name: `m_${code}`, value });
+  return out;
+}
+
 const FIELD_IDS: Record<string, string> = {
   '/contact/department': 'f-department',
   '/contact/personKana': 'f-personKana',

@@ -1,19 +1,26 @@
-// The respondent's pages: the personal link /r/<token> (sets the session cookie, then /respond), the form
-// (一時保存 / 回答を送信 with an error summary), the confirmation and the read-only summary after closing.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The respondent's pages: the personal link /r/<token> (GET shows a page and changes nothing — mail scanners
+// fetch every link; its button POSTs, which starts the session), the form (一時保存 / 回答を送信 with an error
+// summary; what can be saved is saved even when a submit fails), the conflict page when someone else saved
+// first (both versions side by side, chosen field by field), the confirmation and the read-only summary.
+// Every failure on these pages is a Japanese page that keeps what was typed where it can, never a JSON body.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { City, Survey } from '../../db/schema.js';
 import { DomainError, type FieldError } from '../../domain/errors.js';
 import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
+import { deadlinePassed } from '../../domain/deadlines.js';
+import { normaliseResponse } from '../../domain/response.js';
+import { differences, responseFields } from '../../domain/response-fields.js';
 import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
 import { findCity } from '../../repositories/cities.js';
 import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
 import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
-import { getResponse, type ResponseState, saveResponse } from '../../services/responses.js';
-import { type FormValues, formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
+import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse } from '../../services/responses.js';
+import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
 
 const STATUS_LABELS = { not_started: '未回答', draft: '一時保存中（未送信）', submitted: '送信済み' } as const;
 const NO_STORE = 'no-store';
+const UNSUBMITTED_NOTICE = '送信済みの回答が集計に使われています。変更は「回答を送信」を押すまで集計に反映されません。';
 
 interface Context {
   respondent: Respondent;
@@ -21,9 +28,50 @@ interface Context {
   city: City;
 }
 
+type Body = Record<string, unknown>;
+const TokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } as const;
+const FormBody = { type: 'object', additionalProperties: { anyOf: [{ type: 'string', maxLength: 5000 }, { type: 'array', maxItems: 5, items: { type: 'string', maxLength: 5000 } }] } } as const;
+
+function statusText(state: ResponseState): string {
+  if (state.status === 'submitted' && state.hasUnsubmittedChanges) return '送信済み（送信後の変更は未送信）';
+  return STATUS_LABELS[state.status];
+}
+
 async function respondentPages(app: FastifyInstance) {
-  const message = (reply: FastifyReply, status: number, title: string, text: string) =>
-    reply.code(status).header('cache-control', NO_STORE).view('pages/respondent/message.hbs', { title, message: text });
+  const message = (reply: FastifyReply, status: number, title: string, text: string, extra: Record<string, unknown> = {}) =>
+    reply.code(status).header('cache-control', NO_STORE).view('pages/respondent/message.hbs', { title, message: text, ...extra });
+
+  /** What was typed, as label: value lines, for a page that could not save it (so nothing typed is lost). */
+  async function typedLines(request: FastifyRequest, surveyId?: number): Promise<Array<{ label: string; value: string }>> {
+    const body = request.body as Body | undefined;
+    if (!body || typeof body !== 'object' || request.method !== 'POST') return [];
+    const measures = surveyId ? await listMeasures(app.db, surveyId).catch(() => []) : [];
+    const values = valuesFromBody(body, measures);
+    const labels: Record<string, string> = {
+      department: '担当部署', personKana: '担当者名（カナ）', phone: '電話番号', email: 'メールアドレス', planName: '計画名称', latestNumber: '最新番号',
+      updateCycleYears: '更新頻度', periodStart: '計画期間（開始年度）', periodEnd: '計画期間（終了年度）', notes: '備考',
+    };
+    const lines = Object.entries(labels).map(([key, label]) => ({ label, value: String(values[key as keyof FormValues] ?? '') })).filter((l) => l.value.trim() !== '');
+    const answered = measures.filter((m) => values.measures[m.code]).map((m) => ({ label: m.label, value: { implemented: '実施済', studying: '検討中', none: '未実施' }[values.measures[m.code] as 'none'] ?? values.measures[m.code] }));
+    return [...lines, ...answered];
+  }
+
+  // One page error handler for these routes: a failure is a page, with what was typed shown when it was not saved.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'respondent page failed');
+    const typed = await typedLines(request, request.respondent?.surveyId);
+    const title = status === 403 && /csrf/i.test(String(error.code ?? '') + error.message) ? '画面の有効期限が切れました' : status >= 500 ? 'ただいま処理できません' : '処理できませんでした';
+    const text =
+      status >= 500
+        ? 'システムで問題が起きたため、処理できませんでした。しばらくしてから、もう一度お試しください。'
+        : title === '画面の有効期限が切れました'
+          ? '画面を開いてから時間がたったため、保存できませんでした。依頼メールのリンクから回答画面を開き直して、もう一度入力してください。'
+          : error instanceof DomainError
+            ? `${error.message}。`
+            : '入力内容を確認して、もう一度お試しください。';
+    return message(reply, status, title, text, { typed });
+  });
 
   /** The respondent of a page request (cookie only), or a friendly page and undefined. */
   async function context(request: FastifyRequest, reply: FastifyReply): Promise<Context | undefined> {
@@ -31,14 +79,28 @@ async function respondentPages(app: FastifyInstance) {
     const survey = respondent && (await findSurvey(app.db, respondent.surveyId));
     const city = respondent && (await findCity(app.db, respondent.cityCode));
     if (!respondent || !survey || !city) {
-      await message(reply, 401, '回答画面を開けません', '回答画面は、依頼メールに記載された貴市専用のリンクから開いてください。リンクを開いてから時間がたった場合や、新しいリンクが発行された場合も、もう一度メールのリンクを開いてください。');
+      const typed = await typedLines(request);
+      await message(
+        reply,
+        401,
+        '回答画面を開けません',
+        '回答画面は、依頼メールに記載された貴市専用のリンクから開いてください。リンクを開いてから時間がたった場合や、新しいリンクが発行された場合も、もう一度メールのリンクを開いてください。',
+        { typed },
+      );
       return undefined;
     }
+    request.respondent = respondent;
     return { respondent, survey, city };
   }
 
-  async function renderForm(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; conflict?: string; notice?: string; status?: number }) {
+  async function renderForm(
+    reply: FastifyReply,
+    ctx: Context,
+    state: ResponseState,
+    opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; notice?: string; status?: number; savedNote?: string },
+  ) {
     const measures = await listMeasures(app.db, ctx.survey.id);
+    const now = app.clock();
     return reply
       .code(opts.status ?? 200)
       .header('cache-control', NO_STORE)
@@ -46,13 +108,16 @@ async function respondentPages(app: FastifyInstance) {
         title: `${ctx.survey.title}（回答）`,
         survey: ctx.survey,
         city: ctx.city,
-        statusLabel: STATUS_LABELS[state.status],
+        statusLabel: statusText(state),
         submittedAt: state.submittedAt,
         version: state.version,
+        hasUnsubmittedChanges: state.hasUnsubmittedChanges,
+        unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
+        deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
         csrf: reply.generateCsrf(),
         form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures),
         errorTitle: opts.errorTitle,
-        conflict: opts.conflict,
+        savedNote: opts.savedNote,
         notice: opts.notice,
       });
   }
@@ -67,15 +132,39 @@ async function respondentPages(app: FastifyInstance) {
         ...opts,
         survey: ctx.survey,
         city: ctx.city,
-        statusLabel: STATUS_LABELS[state.status],
+        statusLabel: statusText(state),
         submittedAt: state.submittedAt,
         answers: state.model,
         planLines: planLines(state.model),
         disclosureLabel: disclosureLabel(state.model),
         groups: measureGroups(state.model, measures),
         published: ctx.survey.status === 'published',
-        // the respondent's results workbook is for cities that submitted (API.md «Respondent»)
+        // the results are for cities that submitted (API.md «Respondent»)
         resultsWorkbook: ctx.survey.status === 'published' && state.status === 'submitted',
+        submittedCity: state.status === 'submitted',
+      });
+  }
+
+  /** The conflict page: the respondent's input beside the saved answers, field by field, to keep, take or merge. */
+  async function renderConflict(reply: FastifyReply, ctx: Context, current: ResponseState, mine: FormValues, intent: string) {
+    const measures = (await listMeasures(app.db, ctx.survey.id)).map((m) => ({ code: m.code, label: m.label }));
+    const { answers: mineAnswers } = normaliseResponse(inputFromValues(mine), current.model, measures);
+    const mineByPath = new Map(responseFields(measures).map((f) => [f.path, f.show(mineAnswers)]));
+    const rows = differences(current.model, mineAnswers, measures).map((d, i) => ({ ...d, index: i, mine: mineByPath.get(d.path) ?? d.after, theirs: d.before }));
+    return reply
+      .code(409)
+      .header('cache-control', NO_STORE)
+      .view('pages/respondent/conflict.hbs', {
+        title: '保存できませんでした（他の画面で更新されています）',
+        survey: ctx.survey,
+        city: ctx.city,
+        current,
+        rows,
+        hidden: hiddenInputs(mine),
+        version: current.version,
+        intent: intent === 'submit' ? 'submit' : 'save',
+        updatedAt: current.updatedAt,
+        csrf: reply.generateCsrf(),
       });
   }
 
@@ -83,93 +172,160 @@ async function respondentPages(app: FastifyInstance) {
     return `この調査は「${SURVEY_STATUS_LABELS[survey.status]}」のため、回答の修正はできません。回答の内容は次のとおりです。`;
   }
 
-  app.get<{ Params: { token: string } }>('/r/:token', { schema: { hide: true } }, async (request, reply) => {
-    const opened = await openInvitation(app.db, request.params.token);
+  async function linkState(token: string, record: boolean, reply: FastifyReply) {
+    const opened = await openInvitation(app.db, token, { record, now: app.clock() });
     if (opened.state === 'unknown') {
-      return message(reply, 404, 'リンクが見つかりません', 'このリンクは無効です。メールに記載されたリンクを、途中で切れていないか確認して、もう一度開いてください。');
+      await message(reply, 404, 'リンクが見つかりません', 'このリンクは無効です。メールに記載されたリンクを、途中で切れていないか確認して、もう一度開いてください。');
+      return undefined;
     }
     if (opened.state === 'revoked') {
-      return message(reply, 410, 'このリンクは使えなくなりました', 'このリンクは、新しいリンクの発行により無効になりました。最新の依頼メールに記載されたリンクを開いてください。');
+      await message(reply, 410, 'このリンクは使えなくなりました', 'このリンクは、新しいリンクの発行により無効になりました。最新の依頼メールに記載されたリンクを開いてください。');
+      return undefined;
     }
+    return opened;
+  }
+
+  app.get<{ Params: { token: string } }>('/r/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
+    const opened = await linkState(request.params.token, false, reply);
+    if (!opened) return reply;
+    const city = await findCity(app.db, opened.invitation.city_code);
+    return reply.header('cache-control', NO_STORE).view('pages/respondent/link.hbs', {
+      title: opened.survey.title,
+      survey: opened.survey,
+      cityName: city?.name ?? opened.invitation.city_code,
+      action: `/r/${request.params.token}`,
+    });
+  });
+
+  app.post<{ Params: { token: string } }>('/r/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
+    const opened = await linkState(request.params.token, true, reply);
+    if (!opened) return reply;
     const { invitation, survey } = opened;
     const expires = sessionExpiry(survey.deadline, app.clock());
     const jwt = app.signRespondentSession({ surveyId: survey.id, cityCode: invitation.city_code, invitationId: invitation.id }, expires);
-    reply.setCookie(RESPONDENT_COOKIE, jwt, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure: app.config.publicUrl.startsWith('https:'),
-      expires,
-    });
+    reply.setCookie(RESPONDENT_COOKIE, jwt, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.config.publicUrl.startsWith('https:'), expires });
     return reply.header('cache-control', NO_STORE).redirect('/respond', 303);
   });
 
-  app.get<{ Querystring: { saved?: string } }>('/respond', { schema: { hide: true } }, async (request, reply) => {
-    const ctx = await context(request, reply);
-    if (!ctx) return reply;
-    const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
-    if (ctx.survey.status === 'draft') {
-      return message(reply, 200, 'まだ回答を受け付けていません', `「${ctx.survey.title}」の回答受付はまだ始まっていません。受付開始後に、もう一度このリンクを開いてください。`);
-    }
-    if (ctx.survey.status !== 'open') {
-      return renderSummary(reply, ctx, state, { heading: '回答の内容（受付終了）', message: closedMessage(ctx.survey), canEdit: false });
-    }
-    const notice = request.query.saved === '1' ? '一時保存しました。回答期限までに「回答を送信」を押してください。' : undefined;
-    return renderForm(reply, ctx, state, { notice });
-  });
-
-  app.post<{ Body: Record<string, unknown> }>(
+  app.get<{ Querystring: { saved?: string; discarded?: string } }>(
     '/respond',
-    {
-      schema: { hide: true },
-      preHandler: [app.requireRespondent, app.csrfProtection],
-    },
+    { schema: { hide: true, querystring: { type: 'object', properties: { saved: { type: 'string', maxLength: 2 }, discarded: { type: 'string', maxLength: 2 } } } } },
     async (request, reply) => {
       const ctx = await context(request, reply);
       if (!ctx) return reply;
-      const body = request.body ?? {};
-      const submit = body.action === 'submit';
-      const measures = await listMeasures(app.db, ctx.survey.id);
-      const values = valuesFromBody(body, measures);
-      const version = Number.parseInt(String(body.version ?? ''), 10);
-      try {
-        const saved = await saveResponse(app.db, {
-          surveyId: ctx.survey.id,
-          cityCode: ctx.city.code,
-          input: inputFromValues(values),
-          expectedVersion: Number.isInteger(version) ? version : -1,
-          actor: respondentActor(request),
-          submit,
-        });
-        if (!submit) return reply.redirect('/respond?saved=1', 303);
-        app.queueReceipt({ surveyId: ctx.survey.id, cityCode: ctx.city.code, model: saved.model, submittedAt: saved.submittedAt });
-        return reply.redirect('/respond/confirmation', 303);
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
-        if (err.statusCode === 409) return renderForm(reply, ctx, state, { conflict: err.message, status: 409 });
-        if (err.statusCode === 403) {
-          const survey = (await findSurvey(app.db, ctx.survey.id)) ?? ctx.survey;
-          return renderSummary(reply, { ...ctx, survey }, state, { heading: '回答の内容（受付終了）', message: `${err.message}。`, canEdit: false, status: 403 });
-        }
-        if (err.errors) {
-          const errorTitle = submit ? '送信できませんでした。未回答または誤りのある項目があります' : '一時保存できませんでした。入力内容に誤りがあります';
-          return renderForm(reply, ctx, state, { values, errors: err.errors, errorTitle, status: err.statusCode });
-        }
-        throw err;
+      const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+      if (ctx.survey.status === 'draft') {
+        return message(reply, 200, 'まだ回答を受け付けていません', `「${ctx.survey.title}」の回答受付はまだ始まっていません。受付開始後に、もう一度このリンクを開いてください。`);
       }
+      if (ctx.survey.status !== 'open') {
+        return renderSummary(reply, ctx, state, { heading: '回答の内容（受付終了）', message: closedMessage(ctx.survey), canEdit: false });
+      }
+      const late = deadlinePassed(ctx.survey.deadline, app.clock());
+      const notice =
+        request.query.saved === '1'
+          ? state.hasUnsubmittedChanges
+            ? '一時保存しました。変更を集計に反映するには「回答を送信」を押してください。'
+            : late
+              ? '一時保存しました。回答期限を過ぎています。入力が終わりましたら、できるだけ早く「回答を送信」を押してください。'
+              : '一時保存しました。回答期限までに「回答を送信」を押してください。'
+          : request.query.discarded === '1'
+            ? '送信後の変更を取り消し、送信済みの回答に戻しました。'
+            : undefined;
+      return renderForm(reply, ctx, state, { notice });
     },
   );
+
+  /** Saves or submits the values; on failure re-renders the form (or the conflict page) with everything typed. */
+  async function saveValues(request: FastifyRequest, reply: FastifyReply, ctx: Context, values: FormValues, intent: string, version: number) {
+    const submit = intent === 'submit';
+    try {
+      const saved = await saveResponse(app.db, {
+        surveyId: ctx.survey.id,
+        cityCode: ctx.city.code,
+        input: inputFromValues(values),
+        expectedVersion: version,
+        actor: respondentActor(request),
+        submit,
+        now: app.clock(),
+        keepWhatCanBeSaved: true,
+      });
+      if (!submit) return reply.redirect('/respond?saved=1', 303);
+      if (saved.countedChanged) app.queueReceipt({ surveyId: ctx.survey.id, cityCode: ctx.city.code, model: saved.model, submittedAt: saved.submittedAt });
+      return reply.redirect('/respond/confirmation', 303);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err instanceof ResponseConflict) return renderConflict(reply, ctx, err.current, values, intent);
+      const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+      if (err.statusCode === 403) {
+        const survey = (await findSurvey(app.db, ctx.survey.id)) ?? ctx.survey;
+        return renderSummary(reply, { ...ctx, survey }, state, { heading: '回答の内容（受付終了）', message: `${err.message}。`, canEdit: false, status: 403 });
+      }
+      if (err.errors) {
+        const errorTitle = submit ? '送信できませんでした。未回答または誤りのある項目があります' : '一時保存できませんでした。入力内容に誤りがある項目があります';
+        const savedNote = submit
+          ? '誤りのない項目は一時保存しました（まだ送信していません）。'
+          : '誤りのある項目のほかは一時保存しました。誤りのある項目は、直してからもう一度保存してください。';
+        return renderForm(reply, ctx, state, { values, errors: err.errors, errorTitle, savedNote, status: err.statusCode });
+      }
+      throw err;
+    }
+  }
+
+  const versionOf = (body: Body) => {
+    const n = Number.parseInt(String(Array.isArray(body.version) ? body.version[0] : (body.version ?? '')), 10);
+    return Number.isInteger(n) ? n : -1;
+  };
+
+  app.post<{ Body: Body }>('/respond', { schema: { hide: true, body: FormBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const ctx = await context(request, reply);
+    if (!ctx) return reply;
+    const body = request.body ?? {};
+    const values = valuesFromBody(body, await listMeasures(app.db, ctx.survey.id));
+    return saveValues(request, reply, ctx, values, String(body.action ?? 'save'), versionOf(body));
+  });
+
+  // The conflict page's choice: each differing field from their input (default) or from the saved answers.
+  app.post<{ Body: Body }>('/respond/merge', { schema: { hide: true, body: FormBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const ctx = await context(request, reply);
+    if (!ctx) return reply;
+    const body = request.body ?? {};
+    const measures = await listMeasures(app.db, ctx.survey.id);
+    const mine = valuesFromBody(body, measures);
+    const current = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+    const choice = String(body.choice ?? 'merge');
+    const paths = Object.entries(body)
+      .filter(([key, value]) => key.startsWith('pick:') && (choice === 'theirs' || (choice === 'merge' && value === 'theirs')))
+      .map(([key]) => key.slice(5));
+    if (choice === 'theirs') return reply.redirect('/respond', 303);
+    const merged = choice === 'mine' ? mine : takeFields(mine, valuesFromAnswers(current.model), paths);
+    return saveValues(request, reply, ctx, merged, String(body.intent ?? 'save'), versionOf(body));
+  });
+
+  app.post<{ Body: Body }>('/respond/discard', { schema: { hide: true, body: FormBody }, preHandler: app.csrfProtection }, async (request, reply) => {
+    const ctx = await context(request, reply);
+    if (!ctx) return reply;
+    try {
+      await discardChanges(app.db, { surveyId: ctx.survey.id, cityCode: ctx.city.code, actor: respondentActor(request), expectedVersion: versionOf(request.body ?? {}), now: app.clock() });
+    } catch (err) {
+      if (!(err instanceof ResponseConflict)) throw err;
+      return renderForm(reply, ctx, err.current, { notice: '別の画面で回答が更新されていたため、変更を取り消していません。最新の内容を表示しています。' });
+    }
+    return reply.redirect('/respond?discarded=1', 303);
+  });
 
   app.get('/respond/confirmation', { schema: { hide: true } }, async (request, reply) => {
     const ctx = await context(request, reply);
     if (!ctx) return reply;
     const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
     const open = ctx.survey.status === 'open';
+    const late = deadlinePassed(ctx.survey.deadline, app.clock());
     return renderSummary(reply, ctx, state, {
       heading: state.status === 'submitted' ? '回答を送信しました' : '回答の内容',
-      notice: state.status === 'submitted' ? 'ご回答ありがとうございました。次の内容で受け付けました。回答期限までは修正して再送信できます。' : undefined,
-      message: open ? undefined : closedMessage(ctx.survey),
+      notice:
+        state.status === 'submitted'
+          ? `ご回答ありがとうございました。次の内容で受け付けました。${open ? (late ? '受付中は修正して再送信できます。' : '回答期限までは修正して再送信できます。') : ''}`
+          : undefined,
+      message: open ? (state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined) : closedMessage(ctx.survey),
       canEdit: open,
     });
   });

@@ -13,6 +13,8 @@ import { pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: string; cityCode: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> }>;
 const RESPONSE_STATUS_LABELS = { not_started: '未回答', draft: '回答中（一時保存）', submitted: '回答済' } as const;
+const statusLabelOf = (s: { status: keyof typeof RESPONSE_STATUS_LABELS; hasUnsubmittedChanges: boolean }) =>
+  s.status === 'submitted' && s.hasUnsubmittedChanges ? '回答済（送信後の変更は未送信）' : RESPONSE_STATUS_LABELS[s.status];
 
 const dashboardPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
@@ -48,13 +50,16 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
       survey,
       city,
       state,
-      statusLabel: RESPONSE_STATUS_LABELS[state.status],
+      statusLabel: statusLabelOf(state),
       plan: planLines(state.model),
       disclosure: disclosureLabel(state.model),
       groups: measureGroups(state.model, measures),
       form: formModel(extra.values ?? valuesFromAnswers(state.model), errors, measures),
       errorMessage: extra.errors?.message,
       notice: request.query.notice,
+      needsReason: survey.status === 'closed',
+      frozen: survey.status === 'published',
+      reason: typeof request.body === 'object' && request.body && typeof (request.body as Record<string, unknown>).reason === 'string' ? (request.body as Record<string, string>).reason : '',
     });
   }
 
@@ -74,8 +79,15 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
         expectedVersion: Number.isInteger(version) ? version : undefined,
         actor: organiserActor(request),
         submit: request.body.action === 'submit',
+        reason: typeof request.body.reason === 'string' ? request.body.reason : undefined,
+        now: app.clock(),
       });
-      const what = saved.status === 'submitted' ? '回答済として保存しました' : '一時保存しました';
+      const what =
+        request.body.action === 'submit'
+          ? '送信済みとして保存しました（集計に反映されます）'
+          : saved.hasUnsubmittedChanges
+            ? '一時保存しました（送信済みの回答が引き続き集計に使われます）'
+            : '一時保存しました';
       return redirectWithNotice(reply, `/organiser/surveys/${survey.id}/responses/${request.params.cityCode}`, `代理入力の内容を${what}（版 ${saved.version}）`);
     } catch (err) {
       if (!(err instanceof DomainError) || err.statusCode >= 500 || err.statusCode === 404) throw err;

@@ -1,7 +1,9 @@
 // Invitations and mail pages: per-city status with times, issue+send to all or selected cities, editable
 // texts, reminders with a preview, retries of failures, and the outbox as .eml files or one zip.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, notFound } from '../../../domain/errors.js';
+import { badRequest, DomainError, notFound } from '../../../domain/errors.js';
+
+const gone = (message: string) => new DomainError(410, 'GONE', message);
 import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
@@ -21,7 +23,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     if (!Number.isInteger(n) || n < 1 || n > 2147483647) throw notFound('調査');
     return n;
   };
-  const deps = (request: Req) => ({ db: app.db, mailer: app.mailer, publicUrl: app.config.publicUrl, actor: organiserActor(request) });
+  const deps = (request: Req) => ({ db: app.db, mailer: app.mailer, publicUrl: app.config.publicUrl, actor: organiserActor(request), links: app.links, now: app.clock() });
 
   async function show(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const survey = await getSurveyOr404(app.db, id(request));
@@ -48,6 +50,18 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     try {
       const selected = asArray(request.body.cityCodes);
       if (request.body.scope !== 'all' && selected.length === 0) throw badRequest('依頼を送る団体を選んでください', [{ path: '/cityCodes', message: '依頼を送る団体を選んでください' }]);
+      if (request.body.scope !== 'all' && request.body.confirm !== '1') {
+        const survey = await getSurveyOr404(app.db, surveyId);
+        const inUse = (await trackCities(app.db, survey)).filter((c) => selected.includes(c.cityCode) && c.hasActiveLink && (c.openedAt !== null || c.draft || c.status !== 'link_issued'));
+        if (inUse.length > 0) {
+          return renderPage(request, reply, 'pages/organiser/reissue-confirm.hbs', {
+            title: `リンクの再発行の確認（${survey.title}）`,
+            survey,
+            selected,
+            inUse: inUse.map((c) => ({ name: c.name, state: c.draft ? '一時保存中の回答があります' : c.openedAt ? '回答画面を開いています' : 'リンクを送付済みです' })),
+          });
+        }
+      }
       const outcomes = await sendInvitations(deps(request), surveyId, request.body.scope === 'all' ? undefined : selected);
       return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, mailSummary(outcomes, '依頼メール'));
     } catch (err) {
@@ -108,7 +122,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
   app.get('/organiser/surveys/:id/outbox.zip', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
     const survey = await getSurveyOr404(app.db, id(request));
-    const zip = await outboxZip(await listMail(app.db, { surveyId: survey.id, status: 'outbox' }), app.config.mailFrom);
+    const zip = await outboxZip(app.db, app.links, await listMail(app.db, { surveyId: survey.id, status: 'outbox' }), app.config.mailFrom);
     return reply
       .type('application/zip')
       .header('Content-Disposition', `attachment; filename="outbox-survey-${survey.id}.zip"`)
@@ -119,10 +133,12 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     const request = req as Req;
     const mail = await findMail(app.db, Number(request.params.mailId));
     if (!mail || mail.survey_id !== id(request)) throw notFound('メール');
+    const eml = await emlOf(app.db, app.links, mail, app.config.mailFrom);
+    if (!eml) throw gone('このメールの個人用リンクは再発行により無効になりました。新しいリンクで依頼を送り直してください');
     return reply
       .type('message/rfc822')
       .header('Content-Disposition', `attachment; filename="${emlFilename(mail)}"`)
-      .send(await emlOf(mail, app.config.mailFrom));
+      .send(eml);
   });
 };
 
