@@ -84,8 +84,15 @@ export function addAnswersSheet(wb: Workbook, results: ResultsData, rows: ListRo
   writeTable(wb, '回答一覧', headers, [...widths, ...results.measures.map(() => 8)], data, opts, organiser ? 2 : 1);
 }
 
-export function addPlansSheet(wb: Workbook, rows: ListRow[], opts: ListOptions): void {
+/** 計画一覧's 回答の状態: only submitted answers are plans the results count; a draft is marked and its plan left out. */
+function planStatus(p: ParticipantRecord): string {
+  return p.status === 'submitted' ? '送信済み' : '一時保存中（未送信のため集計外）';
+}
+
+export function addPlansSheet(wb: Workbook, allRows: ListRow[], opts: ListOptions): void {
   const organiser = opts.audience === 'organiser';
+  // cities that have not saved anything have no plan to list
+  const rows = allRows.filter((r) => r.record.status !== 'not_started');
   const headers = [
     ...(organiser ? ['団体コード'] : []),
     '市名',
@@ -97,11 +104,11 @@ export function addPlansSheet(wb: Workbook, rows: ListRow[], opts: ListOptions):
     '計画期間（西暦）',
     '次期計画',
     '備考',
-    ...(organiser ? ['調査結果の取扱い'] : []),
+    ...(organiser ? ['調査結果の取扱い', '回答の状態'] : []),
   ];
-  const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, 16];
+  const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, ...(organiser ? [16, 20] : [])];
   const data = rows.map(({ record: p, displayName, mask }) => {
-    const plan = p.answers?.plan;
+    const plan = p.status === 'submitted' ? p.answers?.plan : undefined;
     const values: CellInput[] = [
       ...(organiser ? [p.cityCode] : []),
       displayName,
@@ -113,7 +120,7 @@ export function addPlansSheet(wb: Workbook, rows: ListRow[], opts: ListOptions):
       plan ? periodSeireki(plan) : '',
       nextPlanLabel(plan?.nextPlan ?? null),
       plan?.notes ?? '',
-      ...(organiser ? [disclosureLabel(p.answers?.disclosure ?? null)] : []),
+      ...(organiser ? [disclosureLabel(p.status === 'submitted' ? (p.answers?.disclosure ?? null) : null), planStatus(p)] : []),
     ];
     return values.map((v) => (typeof v === 'string' ? mask(v) : v));
   });

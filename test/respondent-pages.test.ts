@@ -182,7 +182,7 @@ describe('the form', () => {
   });
 
   it('回答を送信 with gaps shows every error in a summary linking to the field, keeps the input, marks the fields, and saves what can be saved', async () => {
-    const values = { ...formValues(), phone: '12', periodEnd: '', m_M07: '', department: '<script>alert(1)</script>', action: 'submit' };
+    const values: Record<string, string> = { ...formValues(), phone: '12', periodEnd: '', m_M07: '', department: '<script>alert(1)</script>', action: 'submit' };
     const res = await post(values);
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('id="error-summary"');

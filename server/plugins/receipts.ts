@@ -8,6 +8,8 @@ import { sendReceipt } from '../services/response-summary.js';
 declare module 'fastify' {
   interface FastifyInstance {
     queueReceipt: (r: { surveyId: number; cityCode: string; model: ResponseAnswers; submittedAt: string | null }) => void;
+    /** whether a receipt is mailed at all (SMTP configured): the form promises one only then */
+    receiptsEnabled: boolean;
   }
 }
 
@@ -15,11 +17,12 @@ async function receiptsPlugin(app: FastifyInstance) {
   const pending = new Set<Promise<unknown>>();
   app.decorate('queueReceipt', (r: { surveyId: number; cityCode: string; model: ResponseAnswers; submittedAt: string | null }) => {
     if (!app.mailer.smtp) return;
-    const job = sendReceipt(app.db, app.mailer, r)
+    const job = sendReceipt(app.db, app.mailer, { ...r, now: app.clock() })
       .catch((err) => app.log.warn({ err, surveyId: r.surveyId, cityCode: r.cityCode }, 'receipt mail failed'))
       .finally(() => pending.delete(job));
     pending.add(job);
   });
+  app.decorate('receiptsEnabled', app.mailer.smtp);
   app.addHook('onClose', async () => {
     await Promise.allSettled([...pending]);
   });

@@ -48,3 +48,16 @@ export async function listMail(db: Db, filter: { surveyId?: number; status?: Mai
   if (filter.kind) q = q.where('kind', '=', filter.kind);
   return q.execute();
 }
+
+/** How many mails of a kind went to a survey's city since a time (the receipt limit). */
+export async function countRecentMail(db: Db, f: { surveyId: number; cityCode: string; kind: MailKind; since: Date }): Promise<number> {
+  const row = await db
+    .selectFrom('mail_messages')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('survey_id', '=', f.surveyId)
+    .where('city_code', '=', f.cityCode)
+    .where('kind', '=', f.kind)
+    .where('created_at', '>=', f.since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -6,6 +6,7 @@ import { formatLatestNumber, type ResponseAnswers } from '../domain/response.js'
 import { formatFiscalYear } from '../domain/wareki.js';
 import type { Mailer, MailResult } from '../plugins/mail.js';
 import { findCity } from '../repositories/cities.js';
+import { countRecentMail } from '../repositories/mail.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import { renderMailTemplate } from './mail-templates.js';
 
@@ -45,12 +46,16 @@ export function disclosureLabel(a: ResponseAnswers): string {
 export async function sendReceipt(
   db: Db,
   mailer: Mailer,
-  r: { surveyId: number; cityCode: string; model: ResponseAnswers; submittedAt: string | null },
+  r: { surveyId: number; cityCode: string; model: ResponseAnswers; submittedAt: string | null; now: Date },
 ): Promise<MailResult | undefined> {
-  if (!r.model.contact.email) return undefined;
   const survey = await findSurvey(db, r.surveyId);
   const city = await findCity(db, r.cityCode);
   if (!survey || !city) return undefined;
+  const to = receiptRecipients(city.email, r.model.contact.email);
+  if (to.length === 0) return undefined;
+  // A few per city per hour at most: the platform must not become a way to mail one's own text to people.
+  const recent = await countRecentMail(db, { surveyId: survey.id, cityCode: city.code, kind: 'receipt', since: new Date(r.now.getTime() - 3600_000) });
+  if (recent >= RECEIPTS_PER_HOUR) return undefined;
   const host = await findCity(db, survey.host_city_code);
   const measures = await listMeasures(db, survey.id);
   const mail = renderMailTemplate('receipt', {
@@ -64,5 +69,21 @@ export async function sendReceipt(
     disclosureLabel: disclosureLabel(r.model),
     measureLines: measureGroups(r.model, measures).flatMap((g) => g.rows.map((row) => ({ category: g.category, ...row }))),
   });
-  return mailer.send({ kind: 'receipt', to: r.model.contact.email, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: city.code });
+  return mailer.send({ kind: 'receipt', to: to.join(', '), subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: city.code });
+}
+
+export const RECEIPTS_PER_HOUR = 3;
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+/**
+ * Who a receipt goes to: the roster address (the one invitations go to), and the contact address typed in the form
+ * only when it shares the roster address's mail domain (e.g. @city.example.lg.jp). With no roster address, none.
+ */
+export function receiptRecipients(rosterEmail: string | null, contactEmail: string): string[] {
+  if (!rosterEmail) return [];
+  const to = [rosterEmail];
+  const contact = contactEmail.trim();
+  if (contact && contact.toLowerCase() !== rosterEmail.toLowerCase() && contact.includes('@') && domainOf(contact) === domainOf(rosterEmail)) to.push(contact);
+  return to;
 }

@@ -1,6 +1,7 @@
 // Survey use cases: create from a template, view, edit and move status, add participants.
 // Handlers call these; each write runs in one transaction and leaves an audit entry.
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
+import { publishEdition, withdrawEdition } from './publications.js';
 import type { Survey } from '../db/schema.js';
 import { bandIndexFor, bandsFor, bandThresholdsProblem, DEFAULT_BAND_THRESHOLDS } from '../domain/bands.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
@@ -105,8 +106,8 @@ export async function createSurvey(db: Db, input: CreateSurveyInput, actor: Acto
   });
 }
 
-export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, actor: Actor): Promise<Survey> {
-  return db.transaction().execute(async (trx) => {
+export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, actor: Actor, now: Date): Promise<Survey> {
+  return inTransaction(db, async (trx) => {
     const before = await getSurveyOr404(trx, id);
     if (patch.status !== undefined && patch.status !== before.status && !canMoveSurvey(before.status, patch.status)) {
       throw conflict(
@@ -125,7 +126,19 @@ export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, a
     });
     if (patch.bandThresholds) await rebandParticipants(trx, id, (p) => bandIndexFor(p, after.band_thresholds));
     if (patch.hostCityCode) await addCitiesToSurvey(trx, after, [after.host_city_code]);
-    await recordAudit(trx, { actor, action: patch.status && patch.status !== before.status ? `status:${patch.status}` : 'update', entity: 'survey', entityId: id, surveyId: id, before, after });
+    const moved = patch.status !== undefined && patch.status !== before.status;
+    let edition: number | undefined;
+    if (moved && after.status === 'published') edition = (await publishEdition(trx, id, actor, now)).edition;
+    if (moved && before.status === 'published') await withdrawEdition(trx, id, now);
+    await recordAudit(trx, {
+      actor,
+      action: moved ? `status:${patch.status}` : 'update',
+      entity: 'survey',
+      entityId: id,
+      surveyId: id,
+      before,
+      after: edition ? { ...after, edition } : after,
+    });
     return after;
   });
 }

@@ -2,7 +2,8 @@
 // history) and decides who may download which workbook; the builders in exports/ stay pure.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { forbidden, notFound } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
+import { editionForRespondent } from './publications.js';
 import { buildQuestionnaire } from '../../exports/questionnaire.js';
 import { buildRespondentWorkbook } from '../../exports/respondent-workbook.js';
 import { buildResultsWorkbook } from '../../exports/results-workbook.js';
@@ -67,14 +68,19 @@ export async function organiserResultsWorkbook(db: Db, surveyId: number, now: Da
   return { workbook: buildResultsWorkbook(data), title: data.survey.title };
 }
 
-/** The respondent's workbook: only once the survey is published and only for a city that had submitted. */
-export async function respondentResultsWorkbook(db: Db, surveyId: number, cityCode: string, now: Date) {
+/**
+ * The respondent's workbook, from the published edition (never live data): only once the survey is published and
+ * only for a city that had submitted.
+ */
+export async function respondentResultsWorkbook(db: Db, surveyId: number, cityCode: string) {
   const survey = await getSurveyOr404(db, surveyId);
-  if (survey.status !== 'published') throw forbidden('調査結果はまだ公表されていません。結果の公表後にダウンロードできます');
-  const data = await organiserWorkbookData(db, surveyId, now);
-  const own = data.participants.find((p) => p.cityCode === cityCode);
-  if (!own || own.status !== 'submitted') throw forbidden('調査結果は、回答を送信した団体にのみお送りしています');
-  return { workbook: buildRespondentWorkbook({ ...data, cityCode }), title: data.survey.title };
+  const edition = await editionForRespondent(db, survey, cityCode);
+  const data = edition.data.workbook;
+  return {
+    workbook: buildRespondentWorkbook({ ...data, survey: { ...data.survey, date: japanDate(edition.publishedAt) }, cityCode }),
+    title: data.survey.title,
+    edition: edition.edition,
+  };
 }
 
 /** The platform's signature of a questionnaire's survey and city (checked when it comes back). */

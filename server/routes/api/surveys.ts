@@ -4,11 +4,80 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { organiserActor } from '../../plugins/auth.js';
 import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
 import { CreateSurveyBody, ParticipantsBody, PatchSurveyBody, SurveySchema } from '../../schemas/surveys.js';
-import { listSurveys } from '../../repositories/surveys.js';
+import { listMeasures, listSurveys } from '../../repositories/surveys.js';
+import { addMeasure, editMeasure } from '../../services/survey-copy.js';
+import { notFound } from '../../domain/errors.js';
 import { addSurveyParticipants, createSurvey, getSurveyOr404, patchSurvey, surveyView } from '../../services/surveys.js';
+
+const MeasureCodeParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }) });
+const MeasureOut = Type.Object({ code: Type.String(), category: Type.String(), label: Type.String(), position: Type.Integer(), retired: Type.Boolean() });
+const measureOut = (m: { code: string; category: string; label: string; position: number; retired_at: Date | null }) => ({
+  code: m.code,
+  category: m.category,
+  label: m.label,
+  position: m.position,
+  retired: m.retired_at !== null,
+});
 
 const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preHandler', app.requireOrganiser);
+
+  app.post(
+    '/api/v1/surveys/:id/measures',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: '対策の追加（調査が draft の間のみ。分類の最後に入る。既存にない分類は newCategory: true のときだけ作る）',
+        security: [{ bearer: [] }],
+        params: SurveyIdParams,
+        body: Type.Object(
+          { code: Type.String({ maxLength: 16 }), category: Type.String({ maxLength: 100 }), label: Type.String({ maxLength: 200 }), newCategory: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 201: MeasureOut, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(measureOut(await addMeasure(app.db, request.params.id, request.body, organiserActor(request)))),
+  );
+
+  app.patch(
+    '/api/v1/surveys/:id/measures/:code',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: '対策の名称の修正（draft・open・closed）、廃止・復活・並べ替え（draft のみ。それ以外は 409）',
+        security: [{ bearer: [] }],
+        params: MeasureCodeParams,
+        body: Type.Object(
+          {
+            label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            retired: Type.Optional(Type.Boolean()),
+            after: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 16 })], { description: '同じ分類のこの対策の後へ移動（null で分類の先頭へ）' })),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: MeasureOut, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { id, code } = request.params;
+      const actor = organiserActor(request);
+      const b = request.body;
+      let m;
+      if (b.label !== undefined || b.category !== undefined) m = await editMeasure(app.db, id, code, { action: 'rename', label: b.label ?? (await getMeasureLabel(id, code)), category: b.category }, actor);
+      if (b.retired !== undefined) m = await editMeasure(app.db, id, code, { action: b.retired ? 'retire' : 'restore' }, actor);
+      if (b.after !== undefined) m = await editMeasure(app.db, id, code, { action: 'move', after: b.after }, actor);
+      return measureOut(m!);
+    },
+  );
+
+  async function getMeasureLabel(surveyId: number, code: string): Promise<string> {
+    const m = (await listMeasures(app.db, surveyId, { includeRetired: true })).find((x) => x.code === code);
+    if (!m) throw notFound('対策');
+    return m.label;
+  }
+
 
   app.get(
     '/api/v1/surveys',
@@ -66,7 +135,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SurveySchema, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => surveyView(app.db, await patchSurvey(app.db, request.params.id, request.body, organiserActor(request))),
+    async (request) => surveyView(app.db, await patchSurvey(app.db, request.params.id, request.body, organiserActor(request), app.clock())),
   );
 
   app.post(

@@ -55,9 +55,8 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { surveyId, cityCode } = request.respondent!;
-      const now = app.clock();
-      const { workbook, title } = await respondentResultsWorkbook(app.db, surveyId, cityCode, now);
-      return sendWorkbook(reply, workbook, `${title}_調査結果.xlsx`, `results-${surveyId}.xlsx`);
+      const { workbook, title, edition } = await respondentResultsWorkbook(app.db, surveyId, cityCode);
+      return sendWorkbook(reply, workbook, `${title}_調査結果_第${edition}版.xlsx`, `results-${surveyId}-edition-${edition}.xlsx`);
     },
   );
 
@@ -87,7 +86,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const results = await notifyResults(app.db, app.mailer, { surveyId: request.params.id, publicUrl: app.config.publicUrl, actor: organiserActor(request) });
+      const results = await notifyResults(app.db, app.mailer, { surveyId: request.params.id, links: app.links, actor: organiserActor(request), now: app.clock() });
       return { notified: results.filter((r) => r.status === 'sent' || r.status === 'outbox').length, results };
     },
   );

@@ -178,7 +178,7 @@ function radios(idPrefix: string, name: string, options: Array<{ value: string; 
 }
 
 /** Everything the form template needs, with errors attached to their fields. */
-export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[]) {
+export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[], opts: { receipts?: boolean } = {}) {
   const errs = new Map<string, string>();
   for (const e of errors) if (!errs.has(e.path)) errs.set(e.path, e.message);
   const groups: Array<{ category: string; headingId: string; rows: unknown[] }> = [];
@@ -202,7 +202,7 @@ export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Me
       textField('f-department', 'department', '担当部署（部課等名）', v, errs, '/contact/department', { hint: '例: 総務局 情報管理部 情報企画課', autocomplete: 'organization-title' }),
       textField('f-personKana', 'personKana', '担当者名（カナ）', v, errs, '/contact/personKana', { hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。半角カナは全角に直して保存します' }),
       textField('f-phone', 'phone', '電話番号（直通）', v, errs, '/contact/phone', { type: 'tel', hint: '例: 0798-35-3151（全角の数字・ハイフンでも入力できます）', autocomplete: 'tel' }),
-      textField('f-email', 'email', 'メールアドレス（所属）', v, errs, '/contact/email', { type: 'email', hint: '例: joho@city.example.lg.jp（送信時に受付のメールをお送りします）', autocomplete: 'email' }),
+      textField('f-email', 'email', 'メールアドレス（所属）', v, errs, '/contact/email', { type: 'email', hint: opts.receipts ? '例: joho@city.example.lg.jp（送信時に、照会先のメールアドレスと、それと同じドメインのこのアドレスへ受付のメールをお送りします）' : '例: joho@city.example.lg.jp', autocomplete: 'email' }),
     ],
     hasPlan: { ...group('/plan/hasPlan', 'f-hasPlan'), options: radios('f-hasPlan', 'hasPlan', [{ value: 'yes', label: '計画を策定している' }, { value: 'no', label: 'なし（計画を策定していない）' }], v.hasPlan) },
     planFields: [

@@ -115,7 +115,7 @@ async function respondentPages(app: FastifyInstance) {
         unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
         deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
         csrf: reply.generateCsrf(),
-        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures),
+        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures, { receipts: app.receiptsEnabled }),
         errorTitle: opts.errorTitle,
         savedNote: opts.savedNote,
         notice: opts.notice,

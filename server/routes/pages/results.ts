@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Survey } from '../../db/schema.js';
 import { bandComparisonChart, countChart, planTimelineChart, rateChart } from '../../domain/charts.js';
-import { notFound } from '../../domain/errors.js';
+import { DomainError, notFound } from '../../domain/errors.js';
+import { editionForRespondent, editionLabel } from '../../services/publications.js';
 import { ANSWER_LABELS, SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import type { PlanStats } from '../../domain/plan-stats.js';
 import {
@@ -19,7 +20,6 @@ import {
 } from '../../domain/results.js';
 import { organiserActor } from '../../plugins/auth.js';
 import { findSurvey } from '../../repositories/surveys.js';
-import { getResponse } from '../../services/responses.js';
 import { notifyResults } from '../../services/results-notify.js';
 import { computePlanStats, computeResults } from '../../services/results.js';
 import { mailSummary, pageAuth, redirectWithNotice, renderPage, setPageErrorHandler } from './organiser/common.js';
@@ -65,9 +65,19 @@ function planView(stats: PlanStats) {
   };
 }
 
-/** Everything the results template needs; `baseUrl` is the page's own path (the filter form's action). */
-async function resultsContext(app: FastifyInstance, survey: Survey, query: ResultsQuery, baseUrl: string, audience: 'organiser' | 'respondent') {
-  const results = await computeResults(app.db, survey.id);
+/**
+ * Everything the results template needs; `baseUrl` is the page's own path (the filter form's action). Organisers see
+ * live results; respondents the published edition (`frozen`), never live data.
+ */
+async function resultsContext(
+  app: FastifyInstance,
+  survey: Survey,
+  query: ResultsQuery,
+  baseUrl: string,
+  audience: 'organiser' | 'respondent',
+  frozen?: { results: SurveyResults; planStats: PlanStats },
+) {
+  const results = frozen?.results ?? (await computeResults(app.db, survey.id));
   const categories = categoriesOf(results.measures);
   const sort = parseResultSort(query.sort);
   const category = query.category && categories.includes(query.category) ? query.category : undefined;
@@ -92,7 +102,7 @@ async function resultsContext(app: FastifyInstance, survey: Survey, query: Resul
     columnCount: 5 + results.bands.length + (results.previousRound ? 1 : 0),
     charts: hasResponses ? { rate: rateChart(results), bands: bandComparisonChart(results) } : null,
     bandRateRows: bandRateRows(results),
-    plan: hasResponses ? planView(await computePlanStats(app.db, survey.id)) : null,
+    plan: hasResponses ? planView(frozen?.planStats ?? (await computePlanStats(app.db, survey.id))) : null,
   };
 }
 
@@ -117,7 +127,7 @@ async function resultsPages(app: FastifyInstance) {
     async (request, reply) => {
       const id = Number(request.params.id);
       if (!(Number.isSafeInteger(id) && id > 0 && id <= 2147483647)) throw notFound('調査');
-      const outcomes = await notifyResults(app.db, app.mailer, { surveyId: id, publicUrl: app.config.publicUrl, actor: organiserActor(request) });
+      const outcomes = await notifyResults(app.db, app.mailer, { surveyId: id, links: app.links, actor: organiserActor(request), now: app.clock() });
       return redirectWithNotice(reply, `/organiser/surveys/${id}/results`, mailSummary(outcomes, '調査結果の送付メール'));
     },
   );
@@ -140,10 +150,20 @@ async function resultsPages(app: FastifyInstance) {
         message: `「${survey.title}」の集計結果は、照会元が結果を公表した後にご覧いただけます（現在の状態: ${SURVEY_STATUS_LABELS[survey.status]}）。`,
       });
     }
-    const context = await resultsContext(app, survey, request.query, '/respond/results', 'respondent');
-    // the results workbook is for cities that submitted (API.md); others are told why there is no link
-    const submitted = (await getResponse(app.db, survey.id, respondent.cityCode)).status === 'submitted';
-    return reply.view('pages/results/results.hbs', { ...context, respondentWorkbook: submitted });
+    // the results are promised to the cities that answered (御回答をいただいた自治体様): others get a page saying why
+    let edition;
+    try {
+      edition = await editionForRespondent(app.db, survey, respondent.cityCode);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.statusCode !== 403) throw err;
+      return reply.code(403).view('pages/respondent/message.hbs', { title: '集計結果をご覧いただけません', message: `${err.message}。` });
+    }
+    const context = await resultsContext(app, survey, request.query, '/respond/results', 'respondent', edition.data);
+    return reply.view('pages/results/results.hbs', {
+      ...context,
+      respondentWorkbook: true,
+      edition: { label: editionLabel(edition), publishedAt: edition.publishedAt.toISOString() },
+    });
   });
 }
 

@@ -1,5 +1,6 @@
 // Survey set-up pages: list, create (template or copy of an earlier round), edit settings, status moves
 // with a confirmation step, measures, and participants picked from the roster.
+import { listResponseStatuses } from '../../../repositories/responses.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bandsFor } from '../../../domain/bands.js';
 import { badRequest } from '../../../domain/errors.js';
@@ -20,11 +21,20 @@ const MOVE_NOTES: Record<SurveyStatus, string> = {
   draft: '',
   open: '照会先団体が回答できるようになります。依頼メールは「依頼・メール」の画面から送ります。',
   closed: '回答の受付を止めます。必要なら後から再開できます。',
-  published: '結果を回答団体に公開します。公表後は回答の受付を再開できません。',
+  published: '結果を回答団体に公開します。公表した時点の集計結果が「版」として保存され、回答団体にはその内容を示します。公表後に回答を修正するには、公表を取り下げてから修正し、公表し直します。',
 };
 
 function moveLabel(from: SurveyStatus, to: SurveyStatus): string {
-  return from === 'closed' && to === 'open' ? '再開（回答受付を再開）' : MOVE_LABELS[to];
+  if (from === 'closed' && to === 'open') return '再開（回答受付を再開）';
+  if (from === 'published' && to === 'closed') return '結果の公表の取り下げ';
+  return MOVE_LABELS[to];
+}
+
+function moveNote(from: SurveyStatus, to: SurveyStatus): string {
+  if (from === 'published' && to === 'closed') {
+    return '回答団体は、再び公表するまで集計結果を見られなくなります。回答の修正を終えたら、もう一度「結果公表」にしてください（次の版として公表されます。これまでの版の記録は残ります）。';
+  }
+  return MOVE_NOTES[to];
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -104,7 +114,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     try {
       if (form.title.trim() === '') throw badRequest('調査名を入力してください', [{ path: '/title', message: '調査名を入力してください' }]);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) throw badRequest('回答期限', [{ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' }]);
-      await patchSurvey(app.db, id, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode, bandThresholds: thresholdsOf(form.bandThresholds), introText: form.introText }, organiserActor(request));
+      await patchSurvey(app.db, id, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode, bandThresholds: thresholdsOf(form.bandThresholds), introText: form.introText }, organiserActor(request), app.clock());
       return redirectWithNotice(reply, `/organiser/surveys/${id}`, '調査の設定を保存しました');
     } catch (err) {
       return showSurvey(request, reply.code(400), { errors: formErrors(err), form });
@@ -123,7 +133,9 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       to,
       toLabel: SURVEY_STATUS_LABELS[to],
       moveLabel: moveLabel(survey.status, to),
-      note: MOVE_NOTES[to],
+      note: moveNote(survey.status, to),
+      // closing or publishing while cities still have unsent answers: name them before the confirmation
+      drafts: to === 'closed' || to === 'published' ? (await listResponseStatuses(app.db, survey.id)).filter((r) => r.status === 'draft' || r.hasUnsubmittedChanges) : [],
     });
   });
 
@@ -132,7 +144,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const id = surveyId(request);
     const to = str(request.body.to) as SurveyStatus;
     if (!SURVEY_STATUSES.includes(to)) throw badRequest('変更先の状態が正しくありません');
-    const survey = await patchSurvey(app.db, id, { status: to }, organiserActor(request));
+    const survey = await patchSurvey(app.db, id, { status: to }, organiserActor(request), app.clock());
     return redirectWithNotice(reply, `/organiser/surveys/${id}`, `状態を「${SURVEY_STATUS_LABELS[survey.status]}」にしました`);
   });
 
@@ -140,11 +152,20 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const survey = await getSurveyOr404(app.db, surveyId(request));
     const counts = await answerCounts(app.db, survey.id);
     const all = await listMeasures(app.db, survey.id, { includeRetired: true });
-    const view = (m: (typeof all)[number]) => ({ ...m, answers: counts.get(m.id) ?? 0 });
+    const active = all.filter((m) => !m.retired_at);
+    const view = (m: (typeof all)[number]) => ({
+      ...m,
+      answers: counts.get(m.id) ?? 0,
+      // where it can be moved: after any other measure of its category
+      targets: active.filter((o) => o.category === m.category && o.id !== m.id).map((o) => ({ code: o.code, label: o.label })),
+    });
     return renderPage(request, reply, 'pages/organiser/survey-measures.hbs', {
       title: `対策の編集（${survey.title}）`,
       survey,
-      active: all.filter((m) => !m.retired_at).map(view),
+      editable: survey.status === 'draft',
+      renamable: survey.status !== 'published',
+      categories: [...new Set(all.map((m) => m.category))],
+      active: active.map(view),
       retired: all.filter((m) => m.retired_at).map(view),
       notice: request.query.notice,
       form: {},
@@ -157,7 +178,8 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   app.post('/organiser/surveys/:id/measures', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
     const id = surveyId(request);
-    const form = { code: str(request.body.code), category: str(request.body.category), label: str(request.body.label) };
+    const newCategory = str(request.body.category) === '__new__';
+    const form = { code: str(request.body.code), category: newCategory ? str(request.body.newCategory) : str(request.body.category), label: str(request.body.label), newCategory };
     try {
       const m = await addMeasure(app.db, id, form, organiserActor(request));
       return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」（${m.code}）を追加しました`);
@@ -171,11 +193,15 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const id = surveyId(request);
     const action = str(request.body.action);
     const edit: MeasureEdit =
-      action === 'rename' ? { action, label: str(request.body.label), category: str(request.body.category) } : { action: (['up', 'down', 'retire', 'restore'].includes(action) ? action : 'up') as 'up' };
+      action === 'rename'
+        ? { action, label: str(request.body.label), category: str(request.body.category) || undefined }
+        : action === 'move'
+          ? { action, after: str(request.body.after) || null }
+          : { action: (['up', 'down', 'retire', 'restore'].includes(action) ? action : 'up') as 'up' };
     try {
       const m = await editMeasure(app.db, id, (request.params as { code: string }).code, edit, organiserActor(request));
-      const done = { rename: '名称を変更しました', up: '上へ移動しました', down: '下へ移動しました', retire: '廃止しました（回答は残ります）', restore: '復活しました' }[edit.action];
-      return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」を${done}`);
+      const done = { rename: 'の名称を変更しました。', up: 'を上へ移動しました。', down: 'を下へ移動しました。', move: 'を移動しました。', retire: 'を廃止しました（回答は残ります）。', restore: 'を復活しました。' }[edit.action];
+      return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」${done}`);
     } catch (err) {
       return showMeasures(request, reply.code(400), { errors: formErrors(err) });
     }

@@ -1,0 +1,223 @@
+// A round's numbers are never wrong and no respondent loses work (issue #11): submitted answers keep counting
+// while a city edits, publications are frozen editions, personal links survive reminders, corrections after
+// closing need a reason, measures are fixed once the survey is open, results go only to cities that answered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiptRecipients } from '../server/services/response-summary.js';
+import { emlOf } from '../server/services/mailings.js';
+import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+import { Browser } from './organiser-support.js';
+import { ASAHIKAWA, completeAnswer, HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
+
+const AOMORI = '022012';
+let ctx: TestContext;
+let auth: { authorization: string };
+let surveyId: number;
+let measureCodes: string[];
+const tokens: Record<string, string> = {};
+const bearer = (city: string) => ({ authorization: `Bearer ${tokens[city]}` });
+
+async function api(method: 'GET' | 'PUT' | 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload?: unknown) {
+  return ctx.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+}
+const results = async () => (await api('GET', `/api/v1/surveys/${surveyId}/results`, auth)).json();
+const m01 = (r: { measures: Array<{ code: string; total: number; implemented: number }> }) => r.measures.find((m) => m.code === 'M01')!;
+const setStatus = (status: string) => api('PATCH', `/api/v1/surveys/${surveyId}`, auth, { status });
+
+beforeAll(async () => {
+  ctx = await buildTestApp({ seed: true });
+  auth = await loginOrganiser(ctx);
+  surveyId = await openDemoSurvey(ctx, auth);
+  measureCodes = (await api('GET', `/api/v1/surveys/${surveyId}`, auth)).json().measures.map((m: { code: string }) => m.code);
+  for (const item of await invite(ctx, auth, surveyId, [HAKODATE, ASAHIKAWA, AOMORI])) tokens[item.cityCode] = item.token;
+  // 函館 and 旭川 submit M01 実施済; 青森 only saves a draft
+  for (const city of [HAKODATE, ASAHIKAWA]) {
+    expect((await api('PUT', '/api/v1/response', bearer(city), { version: 0, ...completeAnswer(measureCodes), measures: { ...completeAnswer(measureCodes).measures, M01: 'implemented' } })).statusCode).toBe(200);
+    expect((await api('POST', '/api/v1/response/submit', bearer(city))).statusCode).toBe(200);
+  }
+  await api('PUT', '/api/v1/response', bearer(AOMORI), { version: 0, contact: { department: '青森の部署' } });
+});
+afterAll(() => ctx.close());
+
+describe('submitted answers keep counting until they are replaced', () => {
+  it('a draft saved after submitting keeps the city counted with its submitted answers', async () => {
+    const before = await results();
+    expect(before.respondents).toBe(2);
+    expect(m01(before).implemented).toBe(2);
+    const current = (await api('GET', '/api/v1/response', bearer(HAKODATE))).json();
+    const put = await api('PUT', '/api/v1/response', bearer(HAKODATE), { version: current.version, measures: { M01: 'none' } });
+    expect(put.json()).toMatchObject({ status: 'submitted', hasUnsubmittedChanges: true });
+    const after = await results();
+    expect(after.respondents).toBe(2);
+    expect(m01(after).implemented).toBe(2);
+    const read = (await api('GET', '/api/v1/response', bearer(HAKODATE))).json();
+    expect(read).toMatchObject({ status: 'submitted', hasUnsubmittedChanges: true });
+    expect(read.answers.measures.M01).toBe('none');
+    const list = (await api('GET', `/api/v1/surveys/${surveyId}/responses`, auth)).json();
+    expect(list.find((r: { cityCode: string }) => r.cityCode === HAKODATE)).toMatchObject({ status: 'submitted', hasUnsubmittedChanges: true });
+    expect(list.find((r: { cityCode: string }) => r.cityCode === AOMORI)).toMatchObject({ status: 'draft', hasUnsubmittedChanges: false });
+  });
+
+  it('the form says so plainly and offers to discard the changes', async () => {
+    const browser = new Browser(ctx);
+    await browser.openLink(`/r/${tokens[HAKODATE]}`);
+    const form = await browser.get('/respond');
+    expect(form.body).toContain('送信済みの回答が集計に使われています。変更は「回答を送信」を押すまで集計に反映されません');
+    const version = /name="version" value="(\d+)"/.exec(form.body)![1];
+    const discarded = await browser.post('/respond/discard', { version }, '/respond');
+    expect(discarded.statusCode).toBe(303);
+    const read = (await api('GET', '/api/v1/response', bearer(HAKODATE))).json();
+    expect(read).toMatchObject({ status: 'submitted', hasUnsubmittedChanges: false });
+    expect(read.answers.measures.M01).toBe('implemented');
+  });
+
+  it('submitting again replaces the counted answers', async () => {
+    const current = (await api('GET', '/api/v1/response', bearer(HAKODATE))).json();
+    await api('PUT', '/api/v1/response', bearer(HAKODATE), { version: current.version, measures: { M01: 'studying' } });
+    expect(m01(await results()).implemented).toBe(2);
+    expect((await api('POST', '/api/v1/response/submit', bearer(HAKODATE))).statusCode).toBe(200);
+    const r = await results();
+    expect(m01(r).implemented).toBe(1);
+    expect(m01(r).total).toBe(2);
+  });
+
+  it('an organiser correction saved as a draft does not change the counted answers; 代理入力・送信 does', async () => {
+    await api('PUT', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth, { measures: { M01: 'none' } });
+    expect(m01(await results()).total).toBe(2);
+    await api('PUT', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth, { measures: { M01: 'none' }, submit: true });
+    expect(m01(await results()).total).toBe(1);
+  });
+
+  it('an API client can answer 計画なし: hasPlan false is stored as false, not null', async () => {
+    const current = (await api('GET', '/api/v1/response', bearer(AOMORI))).json();
+    const put = await api('PUT', '/api/v1/response', bearer(AOMORI), { version: current.version, plan: { hasPlan: false } });
+    expect(put.statusCode).toBe(200);
+    expect((await api('GET', '/api/v1/response', bearer(AOMORI))).json().answers.plan.hasPlan).toBe(false);
+  });
+});
+
+describe('personal links survive reminders', () => {
+  it('a reminder re-sends the same link, and the link keeps working', async () => {
+    const res = await api('POST', `/api/v1/surveys/${surveyId}/reminders`, auth, { cityCodes: [AOMORI] });
+    expect(res.statusCode).toBe(201);
+    const [reminder] = res.json();
+    expect(reminder.url).toBe(`http://survey.example.lg.jp/r/${tokens[AOMORI]}`);
+    expect((await api('GET', '/api/v1/response', bearer(AOMORI))).statusCode).toBe(200);
+  });
+
+  it('without cityCodes a reminder goes to every participant that has not submitted (not to the host)', async () => {
+    const res = await api('POST', `/api/v1/surveys/${surveyId}/reminders`, auth, {});
+    const codes = res.json().map((r: { cityCode: string }) => r.cityCode);
+    expect(codes).toContain(AOMORI);
+    expect(codes).not.toContain(HAKODATE);
+    expect(codes).not.toContain('282049');
+  });
+
+  it('a mail scanner fetching the link (GET) does not count as 閲覧済', async () => {
+    await ctx.database.db.updateTable('invitations').set({ opened_at: null }).where('city_code', '=', AOMORI).execute();
+    const page = await ctx.app.inject({ method: 'GET', url: `/r/${tokens[AOMORI]}` });
+    expect(page.statusCode).toBe(200);
+    const [inv] = await ctx.database.db.selectFrom('invitations').select('opened_at').where('city_code', '=', AOMORI).where('revoked_at', 'is', null).execute();
+    expect(inv.opened_at).toBeNull();
+  });
+});
+
+describe('closing and publishing freeze what they should', () => {
+  it('after closing, a correction needs a reason (422 without, audited with it)', async () => {
+    expect((await setStatus('closed')).statusCode).toBe(200);
+    const without = await api('PUT', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth, { measures: { M02: 'none' }, submit: true });
+    expect(without.statusCode).toBe(422);
+    expect(without.json().errors[0].path).toBe('/reason');
+    const withReason = await api('PUT', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth, { measures: { M02: 'none' }, submit: true, reason: '電話で訂正の連絡があったため' });
+    expect(withReason.statusCode).toBe(200);
+    const audit = await ctx.database.db.selectFrom('audit_log').select('after').where('entity_id', '=', `${surveyId}:${ASAHIKAWA}`).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(JSON.stringify(audit.after)).toContain('電話で訂正の連絡があったため');
+    // respondents cannot change anything after closing
+    expect((await api('PUT', '/api/v1/response', bearer(AOMORI), { version: 99, contact: { department: 'x' } })).statusCode).toBe(403);
+  });
+
+  it('publishing freezes the results respondents receive: live changes do not reach them until published again', async () => {
+    expect((await setStatus('published')).statusCode).toBe(200);
+    const first = await api('GET', '/api/v1/response/results', bearer(HAKODATE));
+    expect(first.statusCode).toBe(200);
+    expect(first.json().edition).toBe(1);
+    const firstTotal = m01(first.json()).total;
+    expect(firstTotal).toBe(1);
+    // a correction while published is refused: the publication must be withdrawn first
+    expect((await api('PUT', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth, { measures: { M01: 'implemented' }, submit: true, reason: 'x' })).statusCode).toBe(409);
+    // withdraw (published → closed), correct, publish again as 第2版
+    expect((await setStatus('closed')).statusCode).toBe(200);
+    expect((await api('GET', '/api/v1/response/results', bearer(HAKODATE))).statusCode).toBe(403);
+    await api('PUT', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth, { measures: { M01: 'implemented' }, submit: true, reason: '集計誤りの訂正' });
+    expect(m01(await results()).total).toBe(2);
+    expect((await setStatus('published')).statusCode).toBe(200);
+    const second = (await api('GET', '/api/v1/response/results', bearer(HAKODATE))).json();
+    expect(second.edition).toBe(2);
+    expect(m01(second).total).toBe(2);
+  });
+
+  it('the respondent results page names the edition and when it was published', async () => {
+    const browser = new Browser(ctx);
+    await browser.openLink(`/r/${tokens[HAKODATE]}`);
+    const page = await browser.get('/respond/results');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('第2版');
+    expect(page.body).toContain('公表');
+  });
+
+  it('a city that never submitted cannot see the results, and gets a page saying why', async () => {
+    expect((await api('GET', '/api/v1/response/results', bearer(AOMORI))).statusCode).toBe(403);
+    expect((await api('GET', '/api/v1/response/results.xlsx', bearer(AOMORI))).statusCode).toBe(403);
+    const browser = new Browser(ctx);
+    await browser.openLink(`/r/${tokens[AOMORI]}`);
+    const page = await browser.get('/respond/results');
+    expect(page.statusCode).toBe(403);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('回答を送信した団体');
+  });
+
+  it('the results mail carries each city its own personal link', async () => {
+    const res = await api('POST', `/api/v1/surveys/${surveyId}/results/notify`, auth);
+    expect(res.statusCode).toBe(200);
+    const [mail] = await ctx.database.db.selectFrom('mail_messages').selectAll().where('kind', '=', 'results').where('city_code', '=', HAKODATE).execute();
+    expect(mail.body).not.toContain(tokens[HAKODATE]);
+    const eml = (await emlOf(ctx.database.db, ctx.app.links, mail, 'no-reply@example.lg.jp'))!.toString('utf8');
+    const at = eml.indexOf('\r\n\r\n');
+    const text = /base64/i.test(eml.slice(0, at)) ? Buffer.from(eml.slice(at + 4).replace(/\s+/g, ''), 'base64').toString('utf8') : eml;
+    expect(text.replace(/=\r?\n/g, '')).toContain(`/r/${tokens[HAKODATE]}`);
+  });
+});
+
+describe('measures are fixed once the survey is open', () => {
+  it('adding, retiring or reordering after draft is a 409; correcting a label is allowed while closed', async () => {
+    const created = (await api('POST', '/api/v1/surveys', auth, { title: '対策の確認', hostCityCode: '282049', deadline: '2027-01-22' })).json();
+    const id = created.id;
+    const add = await api('POST', `/api/v1/surveys/${id}/measures`, auth, { code: 'M47', category: '自治体の対策', label: '生成AIの活用' });
+    expect(add.statusCode).toBe(201);
+    const measures = (await api('GET', `/api/v1/surveys/${id}`, auth)).json().measures as Array<{ code: string; category: string }>;
+    const at = measures.findIndex((m) => m.code === 'M47');
+    // at the end of its own category, not at the end of the survey: the category appears once
+    expect(measures[at - 1].category).toBe('自治体の対策');
+    expect(measures[at + 1].category).not.toBe('自治体の対策');
+    const categories = measures.map((m) => m.category).filter((c, i, all) => all.indexOf(c) === i);
+    expect(categories).toHaveLength(4);
+    const typo = await api('POST', `/api/v1/surveys/${id}/measures`, auth, { code: 'M48', category: '自治体の対作', label: 'x' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().errors[0].path).toBe('/category');
+    await api('PATCH', `/api/v1/surveys/${id}`, auth, { status: 'open' });
+    expect((await api('POST', `/api/v1/surveys/${id}/measures`, auth, { code: 'M49', category: '自治体の対策', label: 'x' })).statusCode).toBe(409);
+    expect((await api('PATCH', `/api/v1/surveys/${id}/measures/M01`, auth, { retired: true })).statusCode).toBe(409);
+    expect((await api('PATCH', `/api/v1/surveys/${id}/measures/M02`, auth, { after: null })).statusCode).toBe(409);
+    await api('PATCH', `/api/v1/surveys/${id}`, auth, { status: 'closed' });
+    const rename = await api('PATCH', `/api/v1/surveys/${id}/measures/M01`, auth, { label: 'ICTガバナンスの強化（訂正）' });
+    expect(rename.statusCode).toBe(200);
+    expect(rename.json().label).toBe('ICTガバナンスの強化（訂正）');
+  });
+});
+
+describe('receipts', () => {
+  it('go to the roster address, and to the typed contact only within its mail domain', () => {
+    expect(receiptRecipients('joho@city.hakodate.example.lg.jp', 'tanto@city.hakodate.example.lg.jp')).toEqual(['joho@city.hakodate.example.lg.jp', 'tanto@city.hakodate.example.lg.jp']);
+    expect(receiptRecipients('joho@city.hakodate.example.lg.jp', 'victim@example.com')).toEqual(['joho@city.hakodate.example.lg.jp']);
+    expect(receiptRecipients(null, 'victim@example.com')).toEqual([]);
+  });
+});
