@@ -43,6 +43,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Delays between SMTP attempts; tests shorten them. */
   mailRetryDelaysMs?: number[];
+  /** Where the request log goes (default stdout); tests read it. */
+  logStream?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {
@@ -75,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
             redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password'],
             // personal links carry their token in the path: never write it to the log
             serializers: { req: (req) => ({ method: req.method, url: redactLinkPath(req.url), host: req.host, remoteAddress: req.ip }) },
+            ...(deps.logStream ? { stream: deps.logStream } : {}),
           },
     bodyLimit: BODY_LIMIT_BYTES,
     // Only behind a declared proxy is X-Forwarded-For believed (else anyone could pick their own address).

@@ -246,7 +246,9 @@ describe('results workbooks', () => {
     expect(mails.map((m) => m.city_code).sort()).toEqual([CITIES.toyonaka, CITIES.himeji, CITIES.amagasaki, CITIES.akashi].sort());
     for (const m of mails) {
       expect(m.subject).toContain('調査結果の送付');
-      expect(m.body).toContain('http://survey.example.lg.jp/respond');
+      // each city's own personal link, put in when the mail is sent or exported (never stored in clear)
+      expect(m.invitation_id).not.toBeNull();
+      expect(m.body).toContain('〔個人用リンク〕');
       expect(m.body).not.toContain(CITIES.nara);
     }
   });

@@ -118,10 +118,17 @@ describe('organiser results workbook: the other sheets', () => {
     expect(cellText(ws.getCell(8, 6))).toBe('未回答');
   });
 
-  it('計画一覧 gives the period in 和暦 and 西暦', async () => {
+  it('計画一覧 gives the period in 和暦 and 西暦, and a status column: submitted plans only, drafts marked', async () => {
     const ws = (await organiserBook()).getWorksheet('計画一覧')!;
-    expect(rowValues(ws, 1)).toEqual(['団体コード', '市名', '計画の有無', '計画名称', '最新番号', '更新頻度', '計画期間（和暦）', '計画期間（西暦）', '次期計画', '備考', '調査結果の取扱い']);
-    expect(rowValues(ws, 2)).toEqual(['282049', '西宮市', 'あり', '西宮市情報化推進計画', '第3次', '5年更新', '平成28年度～令和2年度', '2016～2020年度', '更新', null, 'すべて公表してよい']);
+    expect(rowValues(ws, 1)).toEqual(['団体コード', '市名', '計画の有無', '計画名称', '最新番号', '更新頻度', '計画期間（和暦）', '計画期間（西暦）', '次期計画', '備考', '調査結果の取扱い', '回答の状態']);
+    expect(rowValues(ws, 2)).toEqual(['282049', '西宮市', 'あり', '西宮市情報化推進計画', '第3次', '5年更新', '平成28年度～令和2年度', '2016～2020年度', '更新', null, 'すべて公表してよい', '送信済み']);
+    const statuses = Array.from({ length: ws.rowCount - 1 }, (_v, i) => rowValues(ws, i + 2).at(-1));
+    expect(statuses.every((s) => s === '送信済み' || s === '一時保存中（未送信のため集計外）')).toBe(true);
+    for (let r = 2; r <= ws.rowCount; r++) {
+      const values = rowValues(ws, r);
+      // a draft's plan is not listed as if it counted
+      if (values.at(-1) !== '送信済み') expect(values[3]).toBeNull();
+    }
   });
 
   it('回答状況 shows invited, opened and submitted times in Japan time', async () => {

@@ -221,3 +221,27 @@ describe('receipts', () => {
     expect(receiptRecipients(null, 'victim@example.com')).toEqual([]);
   });
 });
+
+describe('request logs', () => {
+  it('never hold a personal link token', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { buildApp } = await import('../server/app.js');
+    const { openTestDatabase, testConfig } = await import('./helper.js');
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
+    const database = await openTestDatabase();
+    const app = await buildApp(testConfig({ LOG_LEVEL: 'info' }), { database, logStream: stream });
+    try {
+      const token = 'A'.repeat(43);
+      await app.inject({ method: 'GET', url: `/r/${token}` });
+      await app.inject({ method: 'POST', url: `/r/${token}` });
+      const log = lines.join('');
+      expect(log).toContain('/r/[非表示]');
+      expect(log).not.toContain(token);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

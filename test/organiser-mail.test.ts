@@ -118,7 +118,7 @@ describe('invitations by e-mail', () => {
       expect(mail.body).toContain('2026年12月25日');
       const url = /http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]+/.exec(mail.body)![0];
       const respondent = new Browser(ctx);
-      const opened = await respondent.get(url.replace('http://survey.example.lg.jp', ''));
+      const opened = await respondent.openLink(url.replace('http://survey.example.lg.jp', ''));
       expect(opened.statusCode).toBe(303);
       const form = await respondent.get(opened.headers.location as string);
       expect(form.statusCode).toBe(200);
@@ -132,7 +132,13 @@ describe('invitations by e-mail', () => {
     const nara = CITIES[1];
     refused.add(nara.email);
     const before = received.length;
-    const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code] }, `/organiser/surveys/${surveyId}/invitations`);
+    // re-issuing a link that is in use asks first, naming the city
+    const ask = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code] }, `/organiser/surveys/${surveyId}/invitations`);
+    expect(ask.statusCode).toBe(200);
+    expect(textOf(ask.body)).toContain('リンクの再発行の確認');
+    expect(textOf(ask.body)).toContain(nara.name);
+    expect(received.length).toBe(before);
+    const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code], confirm: '1' }, `/organiser/surveys/${surveyId}/invitations`);
     expect(textOf((await browser.get(res.headers.location as string)).body)).toContain('送信失敗 1 件');
     let page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
     const [status, label] = statusOf(page.body, nara.code)!;
@@ -179,7 +185,7 @@ describe('invitations by e-mail', () => {
     );
     expect(ok.statusCode).toBe(303);
     const before = received.length;
-    await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: ['302015'] }, `/organiser/surveys/${surveyId}/invitations`);
+    await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: ['302015'], confirm: '1' }, `/organiser/surveys/${surveyId}/invitations`);
     const mail = parseMessage(received[before].raw);
     expect(mail.subject).toBe('和歌山市様へ 調査のお願い');
     expect(mail.body).toMatch(/回答はこちら: http:\/\/survey\.example\.lg\.jp\/r\//);

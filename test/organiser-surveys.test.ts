@@ -63,8 +63,7 @@ describe('measures', () => {
     expect(measures.map((m) => m.code).slice(-2)).toEqual(['M47', 'M46']);
     expect(measures.find((m) => m.code === 'M47')!.label).toBe('生成AIの業務活用');
 
-    // a city has answered M02 before it is retired
-    await ctx.database.db.updateTable('surveys').set({ status: 'open' }).where('id', '=', roundId).execute();
+    // an answer keyed in for M02 (still 準備中) before it is retired
     const answered = await browser.post(`/organiser/surveys/${roundId}/responses/272272`, { version: '0', action: 'save', m_M02: 'implemented' }, `/organiser/surveys/${roundId}/responses/272272`);
     expect(answered.statusCode).toBe(303);
     await browser.post(`${base}/M02`, { action: 'retire' }, base);
@@ -76,6 +75,15 @@ describe('measures', () => {
     expect(stored).toContainEqual({ code: 'M02', answer: 'implemented' });
     const audit = await listAudit(ctx.database.db, { entity: 'measure', surveyId: roundId });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['add-measure', 'measure:rename', 'measure:up', 'measure:retire']));
+
+    // once open, the controls are gone and the page says why; a crafted post is refused
+    await ctx.database.db.updateTable('surveys').set({ status: 'open' }).where('id', '=', roundId).execute();
+    const open = await browser.get(base);
+    expect(textOf(open.body)).toContain('対策の追加・廃止・並べ替えはできません');
+    expect(open.body).not.toContain('を廃止</button>');
+    const refused = await browser.post(`${base}/M03`, { action: 'retire', _csrf: /name="_csrf" value="([^"]+)"/.exec(open.body)![1] });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body)).toContain('準備中');
   });
 });
 

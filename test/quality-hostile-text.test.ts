@@ -206,11 +206,11 @@ describe('mails', () => {
     expect(invitation.text).not.toContain(`\n${TEMPLATE}\n`); // the organiser's own {{constructor}} renders as nothing
   });
 
-  it('the receipt of the hostile answer goes to the given address and repeats the answer literally', async () => {
+  it('the receipt of the hostile answer goes to the roster address only (not to a typed address of another domain) and repeats the answer literally', async () => {
     const [receipt] = mailsOfKind('受け付けました');
     expect(receipt, smtp.mails.map((m) => m.subject).join('\n')).toBeDefined();
     expectLiteralMail(receipt);
-    expect(receipt.rcptTo).toEqual([HOSTILE.email]);
+    expect(receipt.rcptTo).toEqual(['joho@amagasaki.example.lg.jp']);
     expect(receipt.text).toContain(HOSTILE.department);
     expect(receipt.text).toContain(HOSTILE.planName);
     expect(receipt.text).toContain(HOSTILE.notes.trim());

@@ -244,7 +244,7 @@ describe('the form', () => {
 });
 
 describe('receipt mail', () => {
-  it('on submit, a receipt with the summary goes to the contact address when SMTP is configured', async () => {
+  it('on submit, a receipt with the summary goes to the roster address and the contact address of the same domain, once per real change', async () => {
     const received: Array<{ to: string; data: string }> = [];
     const smtp = new SMTPServer({
       authOptional: true,
@@ -264,6 +264,7 @@ describe('receipt mail', () => {
     const mailCtx = await buildTestApp({ seed: true, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
     try {
       const mailAuth = await loginOrganiser(mailCtx);
+      await mailCtx.app.inject({ method: 'PUT', url: '/api/v1/cities', headers: mailAuth, payload: [{ code: HAKODATE, name: '函館市', prefecture: '北海道', population: 251084, email: 'joho@city.hakodate.example.lg.jp' }] });
       const id = await openDemoSurvey(mailCtx, mailAuth);
       const [{ token: t }] = await invite(mailCtx, mailAuth, id, [HAKODATE]);
       const headers = { authorization: `Bearer ${t}` };
@@ -272,7 +273,9 @@ describe('receipt mail', () => {
       expect(res.statusCode).toBe(200);
       for (let i = 0; i < 300 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(received).toHaveLength(1);
-      expect(received[0].to).toBe('johoseisaku@city.hakodate.example.lg.jp');
+      expect(received[0].to).toBe('joho@city.hakodate.example.lg.jp,johoseisaku@city.hakodate.example.lg.jp');
+      // a repeated submit of the same answers sends no second receipt
+      expect((await mailCtx.app.inject({ method: 'POST', url: '/api/v1/response/submit', headers })).statusCode).toBe(200);
       const receipts = () => mailCtx.database.db.selectFrom('mail_messages').selectAll().where('kind', '=', 'receipt').execute();
       for (let i = 0; i < 100 && (await receipts())[0]?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 100));
       const rows = await receipts();

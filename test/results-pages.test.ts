@@ -115,7 +115,7 @@ describe('respondent results page', () => {
   it('is shown to a respondent only once the survey is 結果公表', async () => {
     const issued = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${fixture.surveyId}/invitations`, headers: auth, payload: { cityCodes: [await firstCity()] } });
     expect(issued.statusCode).toBe(201);
-    const opened = await ctx.app.inject({ method: 'GET', url: new URL(issued.json()[0].url).pathname });
+    const opened = await ctx.app.inject({ method: 'POST', url: new URL(issued.json()[0].url).pathname });
     const cookie = [opened.headers['set-cookie']].flat().filter(Boolean).map((c) => String(c).split(';')[0]).join('; ');
     expect(cookie).toContain('respondent_session=');
 
@@ -182,7 +182,7 @@ describe('links between the areas once the survey is 結果公表', () => {
   it('a respondent who submitted finds 集計結果を見る and its Excel on the answer summary', async () => {
     const issued = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${fixture.surveyId}/invitations`, headers: auth, payload: { cityCodes: [await firstCity()] } });
     const respondent = new Browser(ctx);
-    const opened = await respondent.get(new URL(issued.json()[0].url).pathname);
+    const opened = await respondent.openLink(new URL(issued.json()[0].url).pathname);
     const summary = await respondent.get(opened.headers.location as string);
     expect(summary.statusCode).toBe(200);
     expect(summary.body).toContain('<a href="/respond/results">集計結果を見る</a>');

@@ -1,6 +1,7 @@
 // Survey set-up pages: list, create (template or copy of an earlier round), edit settings, status moves
 // with a confirmation step, measures, and participants picked from the roster.
 import { listResponseStatuses } from '../../../repositories/responses.js';
+import { deadlinePassed } from '../../../domain/deadlines.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bandsFor } from '../../../domain/bands.js';
 import { badRequest } from '../../../domain/errors.js';
@@ -97,6 +98,11 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       survey,
       statusLabel: SURVEY_STATUS_LABELS[survey.status],
       moves: allowedMoves(survey.status).map((to) => ({ to, label: moveLabel(survey.status, to) })),
+      // a deadline already past while respondents can still answer: say so (the respondent form stops promising it)
+      deadlineWarning:
+        (survey.status === 'draft' || survey.status === 'open') && deadlinePassed(survey.deadline, app.clock())
+          ? '回答期限が過ぎています。受付を続ける場合は、回答期限を新しい日付に変更してください（回答画面と督促メールに表示されます）。'
+          : undefined,
       bands,
       cities: await listCities(app.db),
       notice: request.query.notice,
