@@ -95,6 +95,19 @@ describe('submitted answers keep counting until they are replaced', () => {
   });
 });
 
+describe('nobody\'s typing is lost', () => {
+  it('a submit with an impossible period saves everything else (a reload shows it) and marks the period, never a 500', async () => {
+    const browser = new Browser(ctx);
+    await browser.openLink(`/r/${tokens[AOMORI]}`);
+    const res = await browser.post('/respond', { action: 'submit', planName: '青森市情報化推進計画', periodStart: '平成26年度', periodEnd: 'H25', version: /name="version" value="(\d+)"/.exec((await browser.get('/respond')).body)![1] }, '/respond');
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('href="#f-periodEnd"');
+    expect(res.body).toContain('value="H25"');
+    const reload = await browser.get('/respond');
+    expect(reload.body).toContain('value="青森市情報化推進計画"');
+  });
+});
+
 describe('personal links survive reminders', () => {
   it('a reminder re-sends the same link, and the link keeps working', async () => {
     const res = await api('POST', `/api/v1/surveys/${surveyId}/reminders`, auth, { cityCodes: [AOMORI] });

@@ -181,11 +181,14 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
   const before = await stateOf(trx, row);
   if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
   const measures = await measureRefs(trx, surveyId);
-  const { answers, errors } = normaliseResponse(input, before.model, measures);
+  const normalised = normaliseResponse(input, before.model, measures);
+  const { errors } = normalised;
+  // Keeping what can be saved: a field with a format error keeps its stored value.
+  const answers = args.keepWhatCanBeSaved && errors.length > 0 ? withStoredValues(normalised.answers, before.model, errors) : normalised.answers;
 
   let failure: DomainError | undefined;
   if (submit) {
-    const all = mergeErrors(errors, validateForSubmit(answers, measures), measures);
+    const all = mergeErrors(errors, validateForSubmit(normalised.answers, measures), measures);
     if (all.length > 0) failure = unprocessable(`送信できません。未回答または誤りのある項目があります（${all.length} 件）`, all);
   } else if (errors.length > 0) {
     failure = new DomainError(400, 'VALIDATION', `入力内容に誤りがあります（${errors.length} 件）`, errors);
@@ -231,6 +234,25 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
   });
   const countedChanged = submitting && (row?.status !== 'submitted' || !same(before.submitted, answers));
   return { failure, saved: savedOf(after, countedChanged) };
+}
+
+/** `answers` with the fields named by `errors` put back to their stored value (the period as a pair: its order is one rule). */
+function withStoredValues(answers: ResponseAnswers, stored: ResponseAnswers, errors: FieldError[]): ResponseAnswers {
+  const out: ResponseAnswers = { contact: { ...answers.contact }, plan: { ...answers.plan }, disclosure: answers.disclosure, measures: { ...answers.measures } };
+  for (const { path } of errors) {
+    const [, group, key] = path.split('/');
+    if (group === 'contact' && key in out.contact) (out.contact as unknown as Record<string, unknown>)[key] = (stored.contact as unknown as Record<string, unknown>)[key];
+    else if (group === 'plan' && (key === 'periodStart' || key === 'periodEnd')) {
+      out.plan.periodStart = stored.plan.periodStart;
+      out.plan.periodEnd = stored.plan.periodEnd;
+    } else if (group === 'plan' && key in out.plan) (out.plan as unknown as Record<string, unknown>)[key] = (stored.plan as unknown as Record<string, unknown>)[key];
+    else if (group === 'disclosure') out.disclosure = stored.disclosure;
+    else if (group === 'measures' && key) {
+      if (stored.measures[key] === undefined) delete out.measures[key];
+      else out.measures[key] = stored.measures[key];
+    }
+  }
+  return out;
 }
 
 function savedOf(state: ResponseState, countedChanged: boolean): SavedResponse {
