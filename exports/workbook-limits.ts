@@ -2,6 +2,7 @@
 // (questionnaire.ts writes 31 rows plus one per measure, in columns A–D, with 8 merges and one print title),
 // the roster from the number of cities a survey can have. Anything bigger is refused before it is parsed.
 import { MAX_UNCOMPRESSED_BYTES } from './upload-guard.js';
+import { ROSTER_MAX_COLUMNS, ROSTER_MAX_ROWS } from '../server/domain/roster-import.js';
 import { QUESTION_GROUPS } from './questionnaire-layout.js';
 import type { WorkbookLimits } from './xlsx-scan.js';
 
@@ -33,10 +34,7 @@ export function questionnaireLimits(measureCount: number): WorkbookLimits {
   };
 }
 
-/** A roster lists cities (Japan has about 1,700 municipalities): a header and up to 5,000 rows of up to 30 columns. */
-export const ROSTER_MAX_ROWS = 5_000;
-export const ROSTER_MAX_COLUMNS = 30;
-
+/** The roster's caps: a header and ROSTER_MAX_ROWS rows of up to ROSTER_MAX_COLUMNS columns (server/domain/roster-import.ts). */
 export const ROSTER_LIMITS: WorkbookLimits = {
   label: '名簿ファイル',
   advice: '見出しの行と団体の行だけを残したシートを、.xlsx または CSV で保存し直してください。',
