@@ -3,6 +3,11 @@
 // uploaded where a city or a staff member can upload one — the respondent API, the respondent page and the
 // roster import — and must get a 422 in under 2 s while GET /health, asked over real HTTP during the upload,
 // keeps answering within 200 ms. A questionnaire keeps its valid signature, so the poison alone is refused.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { questionnaireLimits } from '../exports/workbook-limits.js';
@@ -237,4 +242,58 @@ describe('runSandboxed', () => {
     expect(await failure({ mode: 'hoard' }, { timeoutMs: 20_000, maxOldGenerationSizeMb: 32 })).toMatchObject({ reason: 'memory' });
     expect(await failure({ mode: 'exit' })).toMatchObject({ reason: 'crashed' });
   }, 40_000);
+});
+
+describe('under npm start (node --import tsx), as in production', () => {
+  const ROOT = path.resolve(import.meta.dirname, '..');
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+
+  it('the sandboxed parser loads in the real server: a genuine questionnaire is read, a poisoned one refused, the server stays up', async () => {
+    const port = await freePort();
+    const admin = { email: 'admin@city.example.lg.jp', password: 'a-long-admin-password-123' };
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'survey-guard-')), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password };
+    delete env.DATABASE_URL;
+    delete env.JWT_SECRET;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts'], { cwd: ROOT, env });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      let health = 0;
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline && health !== 200; ) {
+        await new Promise((r) => setTimeout(r, 250));
+        health = await fetch(`${base}/health`).then((r) => r.status, () => 0);
+      }
+      expect(health, output).toBe(200);
+      const json = { 'content-type': 'application/json' };
+      const session = await (await fetch(`${base}/api/v1/session`, { method: 'POST', headers: json, body: JSON.stringify(admin) })).json();
+      const auth = { authorization: `Bearer ${session.token}` };
+      const survey = await (await fetch(`${base}/api/v1/surveys`, { method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify({ title: '起動経路の確認', hostCityCode: '282049', deadline: '2026-12-18' }) })).json();
+      await fetch(`${base}/api/v1/surveys/${survey.id}/participants`, { method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify({ cityCodes: [TOYONAKA] }) });
+      const url = `${base}/api/v1/surveys/${survey.id}/responses/${TOYONAKA}/questionnaire.xlsx`;
+      const download = await fetch(url, { headers: auth });
+      expect(download.status).toBe(200);
+      const genuine = Buffer.from(await download.arrayBuffer());
+
+      const put = (body: Buffer) => fetch(`${url}?dryRun=true`, { method: 'PUT', headers: { ...auth, 'content-type': XLSX }, body: new Uint8Array(body) });
+      const ok = await put(genuine);
+      expect(ok.status, await ok.clone().text()).toBe(200);
+      expect(await ok.json()).toMatchObject({ saved: false, changed: [] });
+      const refused = await put(await poisoned(genuine, 'merge-to-xfd'));
+      expect(refused.status).toBe(422);
+      expect((await refused.json()).errors[0].path).toBe('調査票!E200:XFD1048576');
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 90_000);
 });
