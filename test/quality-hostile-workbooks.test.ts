@@ -4,15 +4,17 @@
 // roster import — and must get a 422 in under 2 s while GET /health, asked over real HTTP during the upload,
 // keeps answering within 200 ms. A questionnaire keeps its valid signature, so the poison alone is refused.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { questionnaireLimits } from '../exports/workbook-limits.js';
+import type { ParsedQuestionnaire } from '../exports/questionnaire-parse.js';
+import { questionnaireLimits, ROSTER_LIMITS } from '../exports/workbook-limits.js';
 import { scanXlsx } from '../exports/xlsx-scan.js';
 import { runSandboxed, SandboxError } from '../server/lib/sandbox.js';
+import { answerFor, MEASURES } from './excel-fixtures.js';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 import { Browser, createAccount, textOf } from './organiser-support.js';
 import { type Poison, POISONS, poisoned } from './support/hostile-workbooks.js';
@@ -119,6 +121,21 @@ describe('the package is checked against the layout before any parser sees it', 
     expect(scan.figures.cells).toBeLessThan(limits.maxCells / 10);
     expect(scan.cells).toMatchObject({ A1: 'format', A2: 'surveyId', A3: 'cityCode', B3: TOYONAKA, A4: 'signature' });
     expect(scan.cells.B4).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('workbooks saved again by another office suite pass the scan and are read in the sandbox', async () => {
+    // test/fixtures/*-saved-by-libreoffice.xlsx: this platform's questionnaire (survey 7, 豊中市, answers of
+    // excel-fixtures.ts) and a two-city roster, opened and saved as .xlsx by LibreOffice Calc 7.4 (Debian 12).
+    const questionnaire = readFileSync(new URL('./fixtures/questionnaire-saved-by-libreoffice.xlsx', import.meta.url));
+    const scan = await scanXlsx(questionnaire, questionnaireLimits(MEASURES.length), { readSheet: '管理情報' });
+    expect(scan.problem).toBeNull();
+    expect(scan.cells).toMatchObject({ B2: '7', B3: TOYONAKA, B4: 'abc123' });
+    const parsed = await runSandboxed<ParsedQuestionnaire>(new URL('../server/workers/questionnaire-parse.ts', import.meta.url), { workbook: new Uint8Array(questionnaire), measures: MEASURES }, { timeoutMs: 10_000, maxOldGenerationSizeMb: 256 });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed).toMatchObject({ surveyId: 7, cityCode: TOYONAKA });
+    expect(parsed.input.measures![MEASURES[0].code]).toBe(answerFor(2, 0));
+    const roster = readFileSync(new URL('./fixtures/roster-saved-by-libreoffice.xlsx', import.meta.url));
+    expect((await scanXlsx(roster, ROSTER_LIMITS)).problem).toBeNull();
   });
 
   it.each(POISONS)('%s is refused by the scan, naming where', async (poison) => {
