@@ -65,12 +65,32 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'utf-8' 
   }
 }
 
-/** RFC 4180 CSV: quoted fields with "" escapes and line breaks, CRLF or LF. */
-export function parseCsv(text: string): string[][] {
+/** A roster lists cities (Japan has about 1,700 municipalities): a header and up to 5,000 rows of up to 30 columns. */
+export const ROSTER_MAX_ROWS = 5_000;
+export const ROSTER_MAX_COLUMNS = 30;
+
+/** A problem with the file as a whole, in Japanese, for the person who uploaded it. */
+export class RosterFileProblem extends Error {}
+
+const tooManyRows = () => new RosterFileProblem(`行が多すぎるため読み取りませんでした（見出しのほか ${ROSTER_MAX_ROWS.toLocaleString('en-US')} 行まで）。団体の行だけを残して保存し直してください。`);
+const tooManyColumns = (row: number) => new RosterFileProblem(`${row} 行目の列が多すぎるため読み取りませんでした（${ROSTER_MAX_COLUMNS} 列まで）。必要な列だけを残して保存し直してください。`);
+
+/** RFC 4180 CSV: quoted fields with "" escapes and line breaks, CRLF or LF. With limits, throws RosterFileProblem beyond them. */
+export function parseCsv(text: string, limits?: { maxRows: number; maxColumns: number }): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+    if (limits && row.length > limits.maxColumns) throw tooManyColumns(rows.length + 1);
+  };
+  const endRow = () => {
+    rows.push(row);
+    row = [];
+    if (limits && rows.length > limits.maxRows) throw tooManyRows();
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
@@ -78,13 +98,13 @@ export function parseCsv(text: string): string[][] {
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === ',') endField();
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
+      endField(), endRow();
     } else field += ch;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) endField(), endRow();
   return rows;
 }
 
@@ -211,14 +231,18 @@ export function checkRosterRows(table: string[][]): RosterImport {
   return { rows, fileProblems: [] };
 }
 
-/** Reads an uploaded roster file (by its name: .xlsx or CSV) and checks it. */
-export async function readRosterFile(filename: string, bytes: Uint8Array): Promise<RosterImport> {
+/**
+ * Reads a roster file (by its name: .xlsx or CSV) and checks it; a CSV is bounded by ROSTER_MAX_ROWS and
+ * ROSTER_MAX_COLUMNS. An uploaded .xlsx must be read by `readWorkbook` from services/roster-upload.ts (scanned,
+ * then sandboxed): the default reads on the calling thread and is for files the platform made itself.
+ */
+export async function readRosterFile(filename: string, bytes: Uint8Array, readWorkbook: (bytes: Uint8Array) => Promise<string[][]> = readXlsx): Promise<RosterImport> {
   if (/\.xlsx$/i.test(filename)) {
     let table: string[][];
     try {
-      table = await readXlsx(bytes);
-    } catch {
-      return { rows: [], fileProblems: ['Excel ファイル（.xlsx）として読み取れませんでした'] };
+      table = await readWorkbook(bytes);
+    } catch (err) {
+      return { rows: [], fileProblems: [err instanceof RosterFileProblem ? err.message : 'Excel ファイル（.xlsx）として読み取れませんでした'] };
     }
     return { ...checkRosterRows(table), encoding: 'xlsx' };
   }
@@ -226,7 +250,12 @@ export async function readRosterFile(filename: string, bytes: Uint8Array): Promi
     return { rows: [], fileProblems: ['古い形式の Excel ファイル（.xls）は読み取れません。.xlsx または CSV で保存し直してください'] };
   }
   const { text, encoding } = decodeCsv(bytes);
-  return { ...checkRosterRows(parseCsv(text)), encoding };
+  try {
+    return { ...checkRosterRows(parseCsv(text, { maxRows: ROSTER_MAX_ROWS + 1, maxColumns: ROSTER_MAX_COLUMNS })), encoding };
+  } catch (err) {
+    if (err instanceof RosterFileProblem) return { rows: [], fileProblems: [err.message], encoding };
+    throw err;
+  }
 }
 
 export function importIsClean(result: RosterImport): boolean {

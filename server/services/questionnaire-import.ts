@@ -1,13 +1,16 @@
 // A filled 調査票.xlsx coming back: refuse anything that is not our questionnaire for this survey and city,
 // report every problem by sheet and cell, show what would change, and save it as the city's draft.
-import ExcelJS from 'exceljs';
 import type { Db } from '../db/database.js';
 import { DomainError, type FieldError, unprocessable } from '../domain/errors.js';
 import { normaliseResponse, type ResponseAnswers } from '../domain/response.js';
 import { answerLabel, disclosureLabel, latestNumberLabel, nextPlanLabel } from '../../exports/format.js';
-import { parseQuestionnaire } from '../../exports/questionnaire-parse.js';
-import { META_SHEET } from '../../exports/questionnaire-layout.js';
-import { checkXlsxUpload } from '../../exports/upload-guard.js';
+import type { ParsedQuestionnaire } from '../../exports/questionnaire-parse.js';
+import { FORMAT_ID, META_SHEET, QUESTIONNAIRE_SHEET } from '../../exports/questionnaire-layout.js';
+import { questionnaireLimits } from '../../exports/workbook-limits.js';
+import { scanXlsx } from '../../exports/xlsx-scan.js';
+import { SandboxError } from '../lib/sandbox.js';
+import { readInSandbox } from '../lib/untrusted-workbook.js';
+import { UNREADABLE } from '../workers/questionnaire-parse.js';
 import type { Actor } from '../repositories/audit.js';
 import { listMeasures } from '../repositories/surveys.js';
 import { conflictError, getResponse, saveResponse } from './responses.js';
@@ -31,18 +34,38 @@ export interface ImportResult {
 
 const refuse = (message: string, path = '/') => unprocessable(message, [{ path, message }]);
 
-async function loadWorkbook(body: unknown): Promise<ExcelJS.Workbook> {
+const NOT_XLSX = 'Excel ブック（.xlsx）ではありません。調査票をダウンロードし、Excel 形式（.xlsx）のまま保存したファイルを送ってください。';
+const NOT_OURS = 'このファイルはこのシステムの調査票ではありません。回答画面から調査票（Excel）をダウンロードして記入してください。';
+const OTHER_SURVEY = 'この調査票は別の調査または別の団体のものです。この団体の回答画面から調査票をダウンロードし直してください。';
+const BAD_SIGNATURE = 'この調査票の識別情報が正しくありません（このシステムで作成した調査票ではないか、識別情報が変更されています）。';
+const PARSER = new URL('../workers/questionnaire-parse.ts', import.meta.url);
+
+/**
+ * The uploaded 調査票 read back, in three steps so that a hostile file costs little: the package's XML is
+ * scanned against the layout's caps, the hidden 管理情報 sheet (survey, city, signature) is checked from the
+ * raw XML, and only then exceljs reads it, in a sandboxed worker.
+ */
+async function readQuestionnaire(body: unknown, args: { surveyId: number; cityCode: string; secret: string }, measures: Array<{ code: string; label: string }>): Promise<ParsedQuestionnaire> {
   if (!Buffer.isBuffer(body)) throw refuse('Excel ブック（.xlsx）を本文として送ってください（Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet）');
-  const problem = await checkXlsxUpload(body);
-  if (problem?.kind === 'too-large') throw new DomainError(413, 'PAYLOAD_TOO_LARGE', problem.message);
-  if (problem) throw refuse(problem.message);
-  const wb = new ExcelJS.Workbook();
+  const scan = await scanXlsx(body, questionnaireLimits(measures.length), { readSheet: META_SHEET });
+  if (scan.problem?.kind === 'too-large') throw new DomainError(413, 'PAYLOAD_TOO_LARGE', scan.problem.message);
+  if (scan.problem?.kind === 'not-xlsx') throw refuse(NOT_XLSX);
+  if (scan.problem) throw refuse(scan.problem.message, scan.problem.path);
+
+  const meta: Record<string, string> = {};
+  for (let row = 1; row <= 20; row++) if (scan.cells[`A${row}`]) meta[scan.cells[`A${row}`].trim()] = (scan.cells[`B${row}`] ?? '').trim();
+  if (!scan.sheetNames.includes(QUESTIONNAIRE_SHEET)) throw refuse(NOT_OURS, QUESTIONNAIRE_SHEET);
+  if (meta.format !== FORMAT_ID) throw refuse(NOT_OURS, `${META_SHEET}!B1`);
+  if (meta.surveyId !== String(args.surveyId) || meta.cityCode !== args.cityCode) throw refuse(OTHER_SURVEY, `${META_SHEET}!B2`);
+  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, meta.signature ?? null)) throw refuse(BAD_SIGNATURE, `${META_SHEET}!B4`);
+
   try {
-    await wb.xlsx.load(body as unknown as ArrayBuffer);
-  } catch {
-    throw refuse('Excel ブックとして読み込めませんでした。ファイルが壊れていないか確認してください');
+    return await readInSandbox<ParsedQuestionnaire>(PARSER, body, { measures });
+  } catch (err) {
+    if (!(err instanceof SandboxError)) throw err;
+    if (err.reason === 'failed' && err.message === UNREADABLE) throw refuse('Excel ブックとして読み込めませんでした。ファイルが壊れていないか確認してください。');
+    throw refuse(`この調査票は読み込みに時間またはメモリがかかりすぎるため、受け付けられません（${err.message}）。回答画面から調査票をダウンロードし直し、回答欄だけに記入してください。`, QUESTIONNAIRE_SHEET);
   }
-  return wb;
 }
 
 type Field = { path: string; label: string; show: (a: ResponseAnswers) => string };
@@ -76,16 +99,12 @@ export async function importQuestionnaire(
   db: Db,
   args: { surveyId: number; cityCode: string; body: unknown; dryRun: boolean; actor: Actor; secret: string; expectedVersion?: number; now: Date },
 ): Promise<ImportResult> {
-  const wb = await loadWorkbook(args.body);
   const measures = (await listMeasures(db, args.surveyId)).map((m) => ({ code: m.code, label: m.label }));
-  const parsed = parseQuestionnaire(wb, measures);
+  const parsed = await readQuestionnaire(args.body, args, measures);
+  // exceljs's reading of 管理情報 must agree with the raw XML's (checked above).
   if (parsed.surveyId === null && parsed.errors.length > 0) throw unprocessable(parsed.errors[0].message, parsed.errors);
-  if (parsed.surveyId !== args.surveyId || parsed.cityCode !== args.cityCode) {
-    throw refuse('この調査票は別の調査または別の団体のものです。この団体の回答画面から調査票をダウンロードし直してください', `${META_SHEET}!B2`);
-  }
-  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, parsed.signature)) {
-    throw refuse('この調査票の識別情報が正しくありません（このシステムで作成した調査票ではないか、識別情報が変更されています）', `${META_SHEET}!B4`);
-  }
+  if (parsed.surveyId !== args.surveyId || parsed.cityCode !== args.cityCode) throw refuse(OTHER_SURVEY, `${META_SHEET}!B2`);
+  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, parsed.signature)) throw refuse(BAD_SIGNATURE, `${META_SHEET}!B4`);
   if (parsed.errors.length > 0) throw unprocessable(`調査票に誤りがあります（${parsed.errors.length} 件）。何も保存していません`, parsed.errors);
 
   const current = await getResponse(db, args.surveyId, args.cityCode);

@@ -1,11 +1,12 @@
 // Roster pages (団体名簿): list and edit cities; import a CSV/.xlsx with a preview before anything is written.
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { importIsClean, parsePopulation, parseRosterDate, readRosterFile } from '../../../domain/roster-import.js';
+import { importIsClean, parsePopulation, parseRosterDate } from '../../../domain/roster-import.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findCity, listCities } from '../../../repositories/cities.js';
 import { upsertRoster } from '../../../services/cities.js';
 import { applyRosterImport, previewRoster, rowsFromConfirmation } from '../../../services/roster-import.js';
+import { readRosterUpload } from '../../../services/roster-upload.js';
 import { badRequest, notFound } from '../../../domain/errors.js';
 import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
@@ -42,7 +43,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
           errors: [{ path: '/file', message: '取り込むファイルを選んでください' }],
         });
       }
-      const checked = await readRosterFile(file.filename, file.data);
+      const checked = await readRosterUpload(file.filename, file.data);
       const rows = await previewRoster(app.db, checked);
       const clean = importIsClean(checked);
       const problemCount = rows.filter((r) => r.problems.length > 0).length;
