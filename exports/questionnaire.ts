@@ -23,8 +23,10 @@ export interface QuestionnaireData {
   city: { code: string; name: string };
   measures: Array<{ code: string; category: string; label: string }>;
   answers: ResponseAnswers;
-  /** the platform's signature of survey id and city code (verified on upload) */
+  /** the platform's signature of survey id, city code and version (verified on upload) */
   signature: string;
+  /** the response's version the answers were read at: an upload made from an older download is refused */
+  version: number;
 }
 
 function listValidation(choices: string[], title: string): DataValidation {
@@ -78,6 +80,7 @@ function addMetaSheet(data: QuestionnaireData, wb: ReturnType<typeof newWorkbook
     ['cityCode', data.city.code],
     ['signature', data.signature],
     ['note', 'この調査票を識別する情報です。変更しないでください。'],
+    ['version', data.version],
   ];
   rows.forEach((r, i) => r.forEach((v, c) => put(meta, i + 1, c + 1, v)));
   // protect() does its work synchronously (no password: nothing to hash); the promise carries nothing.

@@ -142,6 +142,36 @@ describe('a city answers through the Excel questionnaire', () => {
     expect(after.version).toBe(before.version);
   });
 
+  it('an upload made from an older download is refused (409) with what changed since, and nothing is saved', async () => {
+    // `downloaded` was made at version 0; the city has saved and submitted since
+    const before = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: bearer(CITIES.akashi) })).json();
+    expect(before.version).toBeGreaterThan(0);
+    const wb = await readXlsx(await filled());
+    wb.getWorksheet('調査票')!.getCell(rowOf(wb.getWorksheet('調査票')!, 1, '1-2'), 4).value = '古い調査票の部署';
+    const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/response/questionnaire.xlsx', headers: { ...bearer(CITIES.akashi), 'content-type': XLSX }, payload: Buffer.from(await wb.xlsx.writeBuffer()) });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toContain('ダウンロードし直して');
+    expect(res.json().errors[0].path).toBe('管理情報!B6');
+    expect(res.json().errors.map((e: { message: string }) => e.message).join('\n')).toContain('古い調査票の部署');
+    const after = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: bearer(CITIES.akashi) })).json();
+    expect(after.version).toBe(before.version);
+    expect(after.answers.contact.department).not.toBe('古い調査票の部署');
+  });
+
+  it('every problem of a questionnaire is reported in one pass: choices and years together', async () => {
+    const wb = await readXlsx(await filled());
+    const ws = wb.getWorksheet('調査票')!;
+    const choiceRow = rowOf(ws, 3, measureCodes[2]);
+    ws.getCell(choiceRow, 4).value = '実施中';
+    const yearRow = rowOf(ws, 1, '2-5');
+    ws.getCell(yearRow, 4).value = 'そのうち';
+    const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/response/questionnaire.xlsx?dryRun=true', headers: { ...bearer(CITIES.akashi), 'content-type': XLSX }, payload: Buffer.from(await wb.xlsx.writeBuffer()) });
+    expect(res.statusCode).toBe(422);
+    const paths = res.json().errors.map((e: { path: string }) => e.path);
+    expect(paths).toContain(`調査票!D${choiceRow}`);
+    expect(paths).toContain(`調査票!D${yearRow}`);
+  });
+
   it('a year the domain cannot read is reported by its cell', async () => {
     const wb = await readXlsx(await filled());
     const ws = wb.getWorksheet('調査票')!;

@@ -18,6 +18,7 @@ function data(): QuestionnaireData {
     measures: MEASURES,
     answers: toyonaka.answers!,
     signature: 'abc123',
+    version: 3,
   };
 }
 

@@ -90,6 +90,7 @@ describe('formula injection', () => {
         measures: MEASURES,
         answers: p.answers!,
         signature: 'x',
+        version: 1,
       }),
     );
     expect(offendingCells(wb)).toEqual([]);

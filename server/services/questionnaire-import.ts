@@ -45,7 +45,11 @@ const PARSER = new URL('../workers/questionnaire-parse.ts', import.meta.url);
  * scanned against the layout's caps, the hidden 管理情報 sheet (survey, city, signature) is checked from the
  * raw XML, and only then exceljs reads it, in a sandboxed worker.
  */
-async function readQuestionnaire(body: unknown, args: { surveyId: number; cityCode: string; secret: string }, measures: Array<{ code: string; label: string }>): Promise<ParsedQuestionnaire> {
+async function readQuestionnaire(
+  body: unknown,
+  args: { surveyId: number; cityCode: string; secret: string },
+  measures: Array<{ code: string; label: string }>,
+): Promise<ParsedQuestionnaire & { version: number | undefined }> {
   if (!Buffer.isBuffer(body)) throw refuse('Excel ブック（.xlsx）を本文として送ってください（Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet）');
   const scan = await scanXlsx(body, questionnaireLimits(measures.length), { readSheet: META_SHEET });
   if (scan.problem?.kind === 'too-large') throw new DomainError(413, 'PAYLOAD_TOO_LARGE', scan.problem.message);
@@ -57,10 +61,11 @@ async function readQuestionnaire(body: unknown, args: { surveyId: number; cityCo
   if (!scan.sheetNames.includes(QUESTIONNAIRE_SHEET)) throw refuse(NOT_OURS, QUESTIONNAIRE_SHEET);
   if (meta.format !== FORMAT_ID) throw refuse(NOT_OURS, `${META_SHEET}!B1`);
   if (meta.surveyId !== String(args.surveyId) || meta.cityCode !== args.cityCode) throw refuse(OTHER_SURVEY, `${META_SHEET}!B2`);
-  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, meta.signature ?? null)) throw refuse(BAD_SIGNATURE, `${META_SHEET}!B4`);
+  const version = /^[0-9]{1,9}$/.test(meta.version ?? '') ? Number(meta.version) : undefined;
+  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, meta.signature ?? null, version)) throw refuse(BAD_SIGNATURE, `${META_SHEET}!B4`);
 
   try {
-    return await readInSandbox<ParsedQuestionnaire>(PARSER, body, { measures });
+    return { ...(await readInSandbox<ParsedQuestionnaire>(PARSER, body, { measures })), version };
   } catch (err) {
     if (!(err instanceof SandboxError)) throw err;
     if (err.reason === 'failed' && err.message === UNREADABLE) throw refuse('Excel ブックとして読み込めませんでした。ファイルが壊れていないか確認してください。');
@@ -104,20 +109,34 @@ export async function importQuestionnaire(
   // exceljs's reading of 管理情報 must agree with the raw XML's (checked above).
   if (parsed.surveyId === null && parsed.errors.length > 0) throw unprocessable(parsed.errors[0].message, parsed.errors);
   if (parsed.surveyId !== args.surveyId || parsed.cityCode !== args.cityCode) throw refuse(OTHER_SURVEY, `${META_SHEET}!B2`);
-  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, parsed.signature)) throw refuse(BAD_SIGNATURE, `${META_SHEET}!B4`);
-  if (parsed.errors.length > 0) throw unprocessable(`調査票に誤りがあります（${parsed.errors.length} 件）。何も保存していません`, parsed.errors);
+  if (!signatureMatches(args.secret, args.surveyId, args.cityCode, parsed.signature, parsed.version)) throw refuse(BAD_SIGNATURE, `${META_SHEET}!B4`);
 
   const current = await getResponse(db, args.surveyId, args.cityCode);
+  // Every problem in one pass: the sheet's own (a choice not in the list) and the values' (a year, a cycle).
+  const { answers, errors } = normaliseResponse(parsed.input, current.model, measures);
+  const byCell: FieldError[] = errors.map((e) => {
+    const ref = parsed.cells[e.path];
+    return ref ? { path: ref, message: `${ref}: ${e.message}` } : e;
+  });
+  const problems = [...parsed.errors, ...byCell.filter((e) => !parsed.errors.some((p) => p.path === e.path))];
+  if (problems.length > 0) throw unprocessable(`調査票に誤りがあります（${problems.length} 件）。何も保存していません`, problems);
+
+  // Made from an older download: saving it would silently undo what was saved since.
+  if (parsed.version !== undefined && parsed.version !== current.version) {
+    const since = diff(current.model, answers, measures, parsed.cells);
+    throw new DomainError(
+      409,
+      'CONFLICT',
+      `この調査票は、回答の版 ${parsed.version} の時点でダウンロードしたものですが、その後に回答が保存されています（現在の版: ${current.version}）。` +
+        'このまま取り込むと、その後の変更が元に戻ってしまうため、取り込みませんでした。回答画面から調査票をダウンロードし直して、記入し直してください',
+      [
+        { path: `${META_SHEET}!B6`, message: `調査票の版 ${parsed.version}、保存されている回答の版 ${current.version}` },
+        ...since.map((c) => ({ path: c.cell || c.path, message: `${c.label}: 保存されている回答「${c.before || '未回答'}」、この調査票「${c.after || '未回答'}」` })),
+      ],
+    );
+  }
   // The upload page previews first and confirms later: refuse when someone saved in between.
   if (args.expectedVersion !== undefined && args.expectedVersion !== current.version) throw conflictError(current.version);
-  const { answers, errors } = normaliseResponse(parsed.input, current.model, measures);
-  if (errors.length > 0) {
-    const byCell: FieldError[] = errors.map((e) => {
-      const ref = parsed.cells[e.path];
-      return ref ? { path: ref, message: `${ref}: ${e.message}` } : e;
-    });
-    throw unprocessable(`調査票に誤りがあります（${byCell.length} 件）。何も保存していません`, byCell);
-  }
   const changed = diff(current.model, answers, measures, parsed.cells);
   // Nothing to change on a response that exists: keep it as it is (a submitted response stays submitted).
   if (args.dryRun || (changed.length === 0 && current.status !== 'not_started')) return { status: current.status, version: current.version, saved: false, changed };

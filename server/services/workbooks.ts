@@ -84,12 +84,15 @@ export async function respondentResultsWorkbook(db: Db, surveyId: number, cityCo
 }
 
 /** The platform's signature of a questionnaire's survey and city (checked when it comes back). */
-export function questionnaireSignature(secret: string, surveyId: number, cityCode: string): string {
-  return createHmac('sha256', secret).update(`questionnaire:v1:${surveyId}:${cityCode}`).digest('hex').slice(0, 32);
+/** The platform's signature of a questionnaire: survey, city and the response version it was made at. */
+export function questionnaireSignature(secret: string, surveyId: number, cityCode: string, version?: number): string {
+  const subject = version === undefined ? `questionnaire:v1:${surveyId}:${cityCode}` : `questionnaire:v2:${surveyId}:${cityCode}:${version}`;
+  return createHmac('sha256', secret).update(subject).digest('hex').slice(0, 32);
 }
 
-export function signatureMatches(secret: string, surveyId: number, cityCode: string, signature: string | null): boolean {
-  const expected = Buffer.from(questionnaireSignature(secret, surveyId, cityCode));
+/** `version` as written in 管理情報 (undefined for a questionnaire made before versions were signed). */
+export function signatureMatches(secret: string, surveyId: number, cityCode: string, signature: string | null, version?: number): boolean {
+  const expected = Buffer.from(questionnaireSignature(secret, surveyId, cityCode, version));
   const given = Buffer.from(signature ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -106,7 +109,8 @@ export async function questionnaireWorkbook(db: Db, surveyId: number, cityCode: 
     city: { code: city.code, name: city.name },
     measures: measures.map((m) => ({ code: m.code, category: m.category, label: m.label })),
     answers: state.model,
-    signature: questionnaireSignature(secret, survey.id, city.code),
+    signature: questionnaireSignature(secret, survey.id, city.code, state.version),
+    version: state.version,
   });
   return { workbook, cityName: city.name };
 }
