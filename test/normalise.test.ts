@@ -85,3 +85,19 @@ describe('response normalisation and submit validation', () => {
     expect(errors.map((e) => e.path)).toEqual(['/measures/M99', '/measures/M01']);
   });
 });
+
+describe('kana and kanji numerals as a city office writes them', () => {
+  it('ひらがな in the kana field becomes カタカナ instead of being refused', () => {
+    expect(normaliseKana('にしのみや　たろう')).toBe('ニシノミヤ タロウ');
+    expect(isKatakanaName(normaliseKana('にしのみや たろう'))).toBe(true);
+    expect(normaliseKana('ﾆｼﾉﾐﾔ')).toBe('ニシノミヤ');
+  });
+
+  it('「五年」「五年ごと」「十年」 read as update cycles like 「第四次」 as an edition', () => {
+    for (const [text, years] of [['五年', 5], ['五年ごと', 5], ['十年', 10], ['５年ごと', 5]] as const) {
+      const { answers, errors } = normaliseResponse({ plan: { updateCycleYears: text } }, EMPTY_ANSWERS, []);
+      expect(errors, text).toEqual([]);
+      expect(answers.plan.updateCycleYears, text).toBe(years);
+    }
+  });
+});

@@ -221,11 +221,13 @@ describe('outbox without SMTP', () => {
       const id = /href="\/organiser\/surveys\/(\d+)"/.exec(survey)![1];
       await b.post(`/organiser/surveys/${id}/invitations`, { scope: 'selected', cityCodes: ['272272'] }, `/organiser/surveys/${id}/invitations`);
       const page = await b.get(`/organiser/surveys/${id}/invitations`);
-      expect(statusOf(page.body, '272272')?.[1]).toBe('送信待ち（アウトボックス）');
+      expect(statusOf(page.body, '272272')?.[1]).toBe('送信トレイ（未送信）');
       const emlHref = /href="(\/organiser\/surveys\/\d+\/mails\/\d+\.eml)"/.exec(page.body)![1];
       const eml = await b.get(emlHref);
       expect(eml.statusCode).toBe(200);
       expect(eml.headers['content-type']).toContain('message/rfc822');
+      // opened by Outlook / Thunderbird as a draft to send
+      expect(eml.body).toMatch(/^X-Unsent: 1\r?$/m);
       const parsed = parseMessage(eml.body);
       expect(parsed.to).toContain('joho@higashiosaka.example.lg.jp');
       expect(parsed.subject).toContain('東大阪市様');

@@ -171,7 +171,7 @@ describe('links between the areas once the survey is 結果公表', () => {
     expect(notified.statusCode).toBe(303);
     const after = await browser.get(notified.headers.location as string);
     const outcome = /調査結果の送付メール: [^。<]*?件（/.exec(textOf(after.body))?.[0];
-    expect(outcome).toBe('調査結果の送付メール: 送信 0 件、送信待ち（アウトボックス）1 件、メールアドレス未登録のため未送信 47 件（');
+    expect(outcome).toBe('調査結果の送付メール: 送信 0 件、送信トレイ（未送信）1 件、メールアドレス未登録のため未送信 47 件（');
     const mails = await db.selectFrom('mail_messages').select('city_code').where('kind', '=', 'results').where('survey_id', '=', fixture.surveyId).execute();
     expect(mails).toEqual([{ city_code: city }]);
 

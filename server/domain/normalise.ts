@@ -48,8 +48,14 @@ export function halfToFullKatakana(value: string): string {
 }
 
 /** Kana name: half-width → full-width katakana, any run of spaces → one ideographic-free ASCII space, trimmed. */
+/** ひらがな → カタカナ (ぁ–ゖ and ゝゞ map 0x60 up); other characters unchanged. */
+export function hiraganaToKatakana(value: string): string {
+  return value.replace(/[\u3041-\u3096\u309d\u309e]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+}
+
+/** A kana name: half-width and hiragana become full-width katakana, spaces one half-width space. */
 export function normaliseKana(value: string): string {
-  return trimAll(halfToFullKatakana(value)).replace(/[\s\u3000]+/g, ' ');
+  return trimAll(hiraganaToKatakana(halfToFullKatakana(value))).replace(/[\s\u3000]+/g, ' ');
 }
 
 /** Katakana (incl. ヴ, small kana, ・), spaces and the long-vowel mark only. */
@@ -81,9 +87,23 @@ export function normaliseText(value: string): string {
 }
 
 /** A number typed any way: '５' / '5年' / '5 年' → 5; anything else → undefined. */
+const KANJI_DIGIT: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 「五」「十」「十二」「二十」 → 5, 10, 12, 20 (1–99), as 第四次 is read; else the text unchanged. */
+export function kanjiNumeralToDigits(value: string): string {
+  return value.replace(/[一二三四五六七八九]?十?[一二三四五六七八九]?/g, (m) => {
+    if (m === '') return m;
+    const t = m.indexOf('十');
+    if (t === -1) return m.length === 1 ? String(KANJI_DIGIT[m]) : m;
+    const tens = t === 0 ? 1 : KANJI_DIGIT[m[0]];
+    const ones = t === m.length - 1 ? 0 : KANJI_DIGIT[m[m.length - 1]];
+    return String(tens * 10 + ones);
+  });
+}
+
 export function parseSmallInteger(value: string | number, suffix = ''): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
-  const v = trimAll(toHalfWidthDigits(value)).replace(/\s+/g, '');
+  const v = kanjiNumeralToDigits(trimAll(toHalfWidthDigits(value)).replace(/\s+/g, ''));
   const m = new RegExp(`^([0-9]{1,4})(?:${suffix})?$`).exec(v);
   return m ? Number(m[1]) : undefined;
 }

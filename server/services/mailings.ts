@@ -77,7 +77,7 @@ async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Acto
 /** What each outcome means, for the API's `mail.message`. */
 export const MAIL_OUTCOME_MESSAGES: Record<MailOutcome['status'], string> = {
   sent: '依頼メールを送信しました',
-  outbox: 'メール送信（SMTP）が設定されていないため、送信待ち（アウトボックス）に保存しました',
+  outbox: 'メール送信（SMTP）が設定されていないため、送信トレイに保存しました',
   failed: '依頼メールの送信に失敗しました。送信待ちの一覧から再送してください',
   no_address: '団体名簿にメールアドレスが登録されていないため、依頼メールを送信していません（リンクは発行済みです）',
 };
@@ -169,7 +169,8 @@ export async function retryMail(deps: SendDeps, surveyId: number, mailId: number
 export async function emlOf(db: Db, links: LinkDeps, mail: MailMessage, from: string): Promise<Buffer | undefined> {
   const text = await renderMailBody(db, links, mail);
   if (text === undefined) return undefined;
-  return new MailComposer({ from, to: mail.to_address, subject: mail.subject, text, date: mail.created_at }).compile().build();
+  // X-Unsent: 1 makes Outlook and Thunderbird open the file as a draft, ready to send from the office's own client
+  return new MailComposer({ from, to: mail.to_address, subject: mail.subject, text, date: mail.created_at, headers: { 'X-Unsent': '1' } }).compile().build();
 }
 
 export function emlFilename(mail: MailMessage): string {

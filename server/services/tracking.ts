@@ -10,7 +10,7 @@ export type CityStatus = (typeof CITY_STATUSES)[number];
 export const CITY_STATUS_LABELS: Record<CityStatus, string> = {
   not_sent: '未送信',
   link_issued: '未送信（リンク発行済）',
-  outbox: '送信待ち（アウトボックス）',
+  outbox: '送信トレイ（未送信）',
   sent: '送信済',
   failed: '送信失敗',
   opened: '閲覧済',

@@ -10,7 +10,7 @@ import { issueAndSendInvitations, MAIL_OUTCOME_MESSAGES, type MailedInvitation, 
 
 const REMINDER_OUTCOME_MESSAGES = {
   sent: '督促メールを送信しました',
-  outbox: 'メール送信（SMTP）が設定されていないため、送信待ち（アウトボックス）に保存しました',
+  outbox: 'メール送信（SMTP）が設定されていないため、送信トレイに保存しました',
   failed: '督促メールの送信に失敗しました。送信待ちの一覧から再送してください',
   no_address: '団体名簿にメールアドレスが登録されていないため、督促メールを送信していません',
 } as const;

@@ -104,7 +104,7 @@ export function mailSummary(outcomes: Array<{ cityName: string; status: 'sent' |
   if (outcomes.length === 0) return `${what}の対象の団体はありませんでした`;
   const n = (s: string) => outcomes.filter((o) => o.status === s).length;
   const parts = [`送信 ${n('sent')} 件`];
-  if (n('outbox')) parts.push(`送信待ち（アウトボックス）${n('outbox')} 件`);
+  if (n('outbox')) parts.push(`送信トレイ（未送信）${n('outbox')} 件`);
   if (n('failed')) parts.push(`送信失敗 ${n('failed')} 件`);
   if (n('no_address')) parts.push(`メールアドレス未登録のため未送信 ${n('no_address')} 件（${outcomes.filter((o) => o.status === 'no_address').map((o) => o.cityName).join('、')}）`);
   return `${what}: ${parts.join('、')}`;

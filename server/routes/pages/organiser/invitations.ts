@@ -14,7 +14,7 @@ import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderP
 
 type Req = FastifyRequest<{ Params: { id: string; mailId?: string; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
 
-const STATUS_LABELS = { sent: '送信済', outbox: '送信待ち（アウトボックス）', failed: '送信失敗', queued: '送信中' } as const;
+const STATUS_LABELS = { sent: '送信済', outbox: '送信トレイ（未送信）', failed: '送信失敗', queued: '送信中' } as const;
 
 const invitationPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
@@ -73,7 +73,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     const request = req as Req;
     const surveyId = id(request);
     const result = await retryMail(deps(request), surveyId, Number(request.params.mailId));
-    const text = result.status === 'sent' ? '再送しました' : result.status === 'failed' ? `再送に失敗しました: ${result.error}` : '送信待ち（アウトボックス）に残しました';
+    const text = result.status === 'sent' ? '再送しました' : result.status === 'failed' ? `再送に失敗しました: ${result.error}` : '送信トレイに残しました';
     return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, text);
   });
 
