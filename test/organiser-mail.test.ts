@@ -1,6 +1,7 @@
 // Invitations through a real SMTP conversation (smtp-server in-process): each invited city's message arrives
 // with the right recipient, a correctly encoded Japanese subject and a link that opens that city's form;
 // a refusing server yields 送信失敗, visible with its error, and a retry; reminders and the outbox.
+import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -238,6 +239,41 @@ describe('outbox without SMTP', () => {
       const names = Object.keys(zip.files);
       expect(names).toHaveLength(1);
       expect(parseMessage(await zip.file(names[0])!.async('string')).subject).toContain('東大阪市様');
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('差し込み印刷 (mail merge) export', () => {
+  it('one Shift_JIS CSV with 宛先, 件名, 本文 per city, each body carrying the link that opens that city\'s form', async () => {
+    const local = await buildTestApp({ seed: true });
+    try {
+      await upsertRoster(local.database.db, [
+        { code: '272272', name: '東大阪市', prefecture: '大阪府', population: 493940, email: 'joho@higashiosaka.example.lg.jp' },
+        { code: '292010', name: '奈良市', prefecture: '奈良県', population: 354630, email: 'joho@nara.example.lg.jp' },
+      ], SYSTEM_ACTOR);
+      await createAccount(local, 'admin@example.lg.jp', 'admin-password-123');
+      const b = new Browser(local);
+      await b.login('admin@example.lg.jp', 'admin-password-123');
+      const id = /href="\/organiser\/surveys\/(\d+)"/.exec((await b.get('/organiser/surveys')).body)![1];
+      const res = await b.post(`/organiser/surveys/${id}/mail-merge`, { kind: 'invitation', encoding: 'sjis' }, `/organiser/surveys/${id}/invitations`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('Shift_JIS');
+      const text = iconv.decode(res.rawPayload, 'CP932');
+      const [header, ...lines] = text.trim().split(/\r\n(?=")/);
+      expect(header).toBe('"宛先","件名","本文","団体コード","市名"');
+      const nara = lines.find((l) => l.startsWith('"joho@nara.example.lg.jp"'))!;
+      expect(nara).toContain('奈良市様');
+      const link = /http:\/\/survey\.example\.lg\.jp(\/r\/[A-Za-z0-9_-]{20,})/.exec(nara)![1];
+      const respondent = new Browser(local);
+      expect(textOf((await respondent.get(link)).body)).toContain('奈良市');
+      expect((await respondent.openLink(link)).headers.location).toBe('/respond');
+      // the UTF-8 file starts with a BOM, for Excel
+      const utf8 = await b.post(`/organiser/surveys/${id}/mail-merge`, { kind: 'invitation', encoding: 'utf8' }, `/organiser/surveys/${id}/invitations`);
+      expect([...utf8.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      // exporting again re-uses the same links (nothing is revoked)
+      expect(utf8.rawPayload.toString('utf8')).toContain(link);
     } finally {
       await local.close();
     }

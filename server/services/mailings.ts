@@ -186,3 +186,33 @@ export async function outboxZip(db: Db, links: LinkDeps, mails: MailMessage[], f
   }
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
+
+export interface MergeRow {
+  cityCode: string;
+  cityName: string;
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/**
+ * 差し込み印刷: one row per city (宛先, 件名, 本文) with its personal link written in, so that an office without SMTP sends
+ * every personalised mail in one step from its own client (Word/Outlook mail merge). Invitations go to the cities
+ * without a link yet (their first link is issued) or all; reminders to those that have not submitted. Nothing is
+ * revoked: each city's current link is used.
+ */
+export async function mailMergeRows(deps: SendDeps, surveyId: number, kind: MailTextKind): Promise<MergeRow[]> {
+  const survey = await getSurveyOr404(deps.db, surveyId);
+  const statuses = await listResponseStatuses(deps.db, survey.id);
+  const recipients = statuses.filter((r) => r.cityCode !== survey.host_city_code && r.email && (kind === 'invitation' || r.status !== 'submitted'));
+  if (recipients.length === 0) return [];
+  const links = await currentLinks(deps.db, { ...deps.links, surveyId, cityCodes: recipients.map((r) => r.cityCode), now: deps.now, actor: deps.actor });
+  const text = surveyMailText(survey, kind);
+  const context = await contextFor(deps.db, survey, deps.publicUrl, deps.actor);
+  const rows = links.map((l) => {
+    const mail = renderMailText(text, context(l.cityName, l.url));
+    return { cityCode: l.cityCode, cityName: l.cityName, to: l.email ?? '', subject: mail.subject, body: mail.text };
+  });
+  await recordAudit(deps.db, { actor: deps.actor, action: `mail-merge:${kind}`, entity: 'survey', entityId: surveyId, surveyId, after: { cityCodes: rows.map((r) => r.cityCode) } });
+  return rows;
+}

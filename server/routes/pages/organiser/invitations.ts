@@ -1,5 +1,7 @@
 // Invitations and mail pages: per-city status with times, issue+send to all or selected cities, editable
 // texts, reminders with a preview, retries of failures, and the outbox as .eml files or one zip.
+import iconv from 'iconv-lite';
+import { toCsv } from '../../../domain/csv.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, DomainError, notFound } from '../../../domain/errors.js';
 
@@ -7,7 +9,7 @@ const gone = (message: string) => new DomainError(410, 'GONE', message);
 import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
-import { emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
+import { mailMergeRows, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
 import { getSurveyOr404 } from '../../../services/surveys.js';
 import { trackCities } from '../../../services/tracking.js';
 import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderPage } from './common.js';
@@ -117,6 +119,23 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     } catch (err) {
       return showTexts(request, reply.code(400), { errors: formErrors(err) });
     }
+  });
+
+  // 差し込み印刷: a POST (it may issue a first link to cities that have none), answered with the file
+  app.post('/organiser/surveys/:id/mail-merge', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const surveyId = id(request);
+    const kind = request.body.kind === 'reminder' ? 'reminder' : 'invitation';
+    const rows = await mailMergeRows(deps(request), surveyId, kind);
+    const csv = toCsv(['宛先', '件名', '本文', '団体コード', '市名'], rows.map((r) => [r.to, r.subject, r.body, r.cityCode, r.cityName]));
+    const sjis = request.body.encoding !== 'utf8';
+    const label = kind === 'reminder' ? '督促' : '依頼';
+    const name = `差し込み印刷_${label}_${sjis ? 'Shift_JIS' : 'UTF-8'}.csv`;
+    return reply
+      .type(sjis ? 'text/csv; charset=Shift_JIS' : 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="mail-merge-${kind}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .header('cache-control', 'no-store')
+      .send(sjis ? iconv.encode(csv, 'CP932') : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')]));
   });
 
   app.get('/organiser/surveys/:id/outbox.zip', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
