@@ -104,6 +104,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
     retryDelaysMs: deps.mailRetryDelaysMs,
+    leaseMs: config.mailLeaseMs,
+    pollMs: config.mailPollMs,
     renderBody: (message) => renderMailBody(deps.database.db, links, message),
   });
   await app.register(csrfPlugin);

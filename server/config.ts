@@ -22,6 +22,9 @@ export interface Config {
   trustProxy: boolean;
   /** true in production-like runs: templates are cached, logs are JSON. */
   production: boolean;
+  /** the mail queue: how long a claimed message is held before another instance may take it over, and the idle poll */
+  mailLeaseMs: number;
+  mailPollMs: number;
 }
 
 /** A configuration error names the variable; server.ts prints it as one line and exits. */
@@ -40,6 +43,13 @@ type Env = Record<string, string | undefined>;
 function nonEmpty(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+function parseMs(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(name, `は ${min}〜${max} のミリ秒で指定してください（指定値: "${raw}"）`);
+  return Number(raw);
 }
 
 function parsePort(env: Env): number {
@@ -133,5 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
     production: env.NODE_ENV === 'production',
+    mailLeaseMs: parseMs(env, 'MAIL_LEASE_MS', 60_000, 500, 3_600_000),
+    mailPollMs: parseMs(env, 'MAIL_POLL_MS', 1_000, 20, 600_000),
   };
 }

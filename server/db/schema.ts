@@ -147,6 +147,10 @@ export interface MailMessagesTable {
   sent_at: NullableTimestamp;
   /** the invitation whose personal link the body refers to (rendered only when the mail is sent or downloaded) */
   invitation_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** a queued message is sent once this time has come (retries wait with back-off) */
+  next_attempt_at: Timestamp;
+  /** an instance that claimed the message holds it until then; after, another may take it over */
+  locked_until: NullableTimestamp;
 }
 
 export interface PublicationsTable {

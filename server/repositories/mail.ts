@@ -23,6 +23,38 @@ export async function insertMail(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Claims the next message due for sending, or undefined: one statement, so two instances never claim the same one
+ * (FOR UPDATE SKIP LOCKED); the lease lets another instance take over a message whose sender died.
+ */
+export async function claimNextMail(db: Db, now: Date, leaseMs: number): Promise<MailMessage | undefined> {
+  const result = await sql<MailMessage>`
+    update mail_messages set locked_until = ${new Date(now.getTime() + leaseMs)}
+    where id = (
+      select id from mail_messages
+      where status = 'queued' and next_attempt_at <= ${now} and (locked_until is null or locked_until < ${now})
+      order by next_attempt_at, id
+      for update skip locked
+      limit 1
+    )
+    returning *`.execute(db);
+  return result.rows[0];
+}
+
+/** After a failed attempt: queued again for `nextAt`, or failed for good when `nextAt` is null. */
+export async function recordFailedAttempt(db: Db, id: number, error: string, nextAt: Date | null): Promise<void> {
+  await db
+    .updateTable('mail_messages')
+    .set({ status: nextAt ? 'queued' : 'failed', last_error: error, attempts: sql`attempts + 1`, locked_until: null, ...(nextAt ? { next_attempt_at: nextAt } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Puts a message (failed, or waiting in the 送信トレイ) back in the queue, due now. */
+export async function requeueMail(db: Db, id: number, now: Date): Promise<void> {
+  await db.updateTable('mail_messages').set({ status: 'queued', next_attempt_at: now, locked_until: null, attempts: 0 }).where('id', '=', id).execute();
+}
+
 export async function markMail(db: Db, id: number, result: { status: MailStatus; error?: string | null; messageId?: string | null }): Promise<void> {
   await db
     .updateTable('mail_messages')
@@ -31,6 +63,7 @@ export async function markMail(db: Db, id: number, result: { status: MailStatus;
       last_error: result.error ?? null,
       message_id: result.messageId ?? null,
       attempts: sql`attempts + 1`,
+      locked_until: null,
       sent_at: result.status === 'sent' ? sql`now()` : null,
     })
     .where('id', '=', id)

@@ -138,7 +138,7 @@ export const IssuedInvitationSchema = Type.Object({
   token: Type.String({ description: 'ここでのみ表示（保存はハッシュのみ）' }),
   mail: Type.Optional(
     Type.Object({
-      status: Type.Union([Type.Literal('sent'), Type.Literal('outbox'), Type.Literal('failed'), Type.Literal('no_address')]),
+      status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('outbox'), Type.Literal('failed'), Type.Literal('no_address')], { description: 'queued: 送信処理中（数秒で送信）、outbox: 送信トレイ（SMTP 未設定）' }),
       to: Type.Union([Type.String(), Type.Null()]),
       message: Type.String(),
     }),

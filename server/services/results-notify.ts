@@ -16,7 +16,7 @@ import { getSurveyOr404 } from './surveys.js';
 export interface NotifyOutcome {
   cityCode: string;
   cityName: string;
-  status: 'sent' | 'outbox' | 'failed' | 'no_address';
+  status: 'queued' | 'sent' | 'outbox' | 'failed' | 'no_address';
   to: string | null;
 }
 

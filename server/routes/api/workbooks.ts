@@ -76,7 +76,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
               Type.Object({
                 cityCode: Type.String(),
                 cityName: Type.String(),
-                status: Type.Union([Type.Literal('sent'), Type.Literal('outbox'), Type.Literal('failed'), Type.Literal('no_address')]),
+                status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('outbox'), Type.Literal('failed'), Type.Literal('no_address')]),
                 to: Type.Union([Type.String(), Type.Null()]),
               }),
             ),

@@ -100,10 +100,11 @@ export function setPageErrorHandler(app: FastifyInstance) {
 }
 
 /** One line for a notice after sending mail: counts by outcome, naming the cities without an address. */
-export function mailSummary(outcomes: Array<{ cityName: string; status: 'sent' | 'outbox' | 'failed' | 'no_address' }>, what: string): string {
+export function mailSummary(outcomes: Array<{ cityName: string; status: 'queued' | 'sent' | 'outbox' | 'failed' | 'no_address' }>, what: string): string {
   if (outcomes.length === 0) return `${what}の対象の団体はありませんでした`;
   const n = (s: string) => outcomes.filter((o) => o.status === s).length;
-  const parts = [`送信 ${n('sent')} 件`];
+  // queued messages go out within seconds, whichever instance is free; the table shows each one's state
+  const parts = [`送信 ${n('sent') + n('queued')} 件${n('queued') ? '（順に送信しています。結果は「依頼・メール」の表に表示します）' : ''}`];
   if (n('outbox')) parts.push(`送信トレイ（未送信）${n('outbox')} 件`);
   if (n('failed')) parts.push(`送信失敗 ${n('failed')} 件`);
   if (n('no_address')) parts.push(`メールアドレス未登録のため未送信 ${n('no_address')} 件（${outcomes.filter((o) => o.status === 'no_address').map((o) => o.cityName).join('、')}）`);

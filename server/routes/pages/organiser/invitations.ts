@@ -75,7 +75,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     const request = req as Req;
     const surveyId = id(request);
     const result = await retryMail(deps(request), surveyId, Number(request.params.mailId));
-    const text = result.status === 'sent' ? '再送しました' : result.status === 'failed' ? `再送に失敗しました: ${result.error}` : '送信トレイに残しました';
+    const text = result.status === 'queued' ? '再送します（数秒で送信されます。結果は送信記録に表示します）' : result.status === 'failed' ? `再送に失敗しました: ${result.error}` : '送信トレイに残しました';
     return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, text);
   });
 
