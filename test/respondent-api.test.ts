@@ -170,7 +170,7 @@ describe('a respondent answers through the API', () => {
   });
 
   it('submit checks formats too: kana, phone, e-mail', async () => {
-    const saved = await inject({ method: 'PUT', url: '/api/v1/response', headers: hakodate, payload: { version: 1, contact: { personKana: 'はこだて', phone: '12-34', email: 'not-an-address' } } });
+    const saved = await inject({ method: 'PUT', url: '/api/v1/response', headers: hakodate, payload: { version: 1, contact: { personKana: '函館 花子', phone: '12-34', email: 'not-an-address' } } });
     expect(saved.statusCode).toBe(200);
     const res = await inject({ method: 'POST', url: '/api/v1/response/submit', headers: hakodate });
     const paths = res.json().errors.map((e: { path: string }) => e.path);
