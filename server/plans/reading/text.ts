@@ -12,6 +12,10 @@ export interface Sentence {
   section: SectionKind;
   /** the headings above this sentence, outermost first */
   headings: string[];
+  /** a heading line itself (a 施策's title in a plan's measures chapter) */
+  heading?: boolean;
+  /** the nearest heading when it is an item (①, 1), 1., 【…】): often the measure's own name */
+  item?: { page: number; text: string; compact: string };
 }
 
 /** Full-width ASCII → ASCII, ideographic space → space, NFKC for the rest of the compatibility forms. */
@@ -27,17 +31,22 @@ export function compactOf(value: string): string {
 }
 
 const HEADING_LEVELS: Array<[RegExp, number]> = [
+  [/^(?:用語集|用語解説|参考資料|資料編|資料|目次|はじめに|おわりに|あとがき)$/, 2],
   [/^第\s*[0-9一二三四五六七八九十]+\s*[章部編]/, 1],
   [/^第\s*[0-9一二三四五六七八九十]+\s*節/, 2],
-  [/^[0-9]{1,2}(?:\s+|[.．]\s*)[^\s0-9月年日]/, 2],
+  [/^[0-9]{1,2}\s+[^\s0-9月年日]/, 2],
   [/^[(（][0-9]{1,2}[)）]/, 3],
   [/^[①-⑳]/, 4],
-  [/^【[^】]{1,20}】$/, 5],
+  [/^[0-9]{1,2}\)\s*\S/, 4],
+  [/^[0-9]{1,2}[.．]\s*[^\s0-9]/, 5],
+  [/^[ア-ン][.．)）]\s*\S/, 6],
+  [/^【[^】]{1,20}】$/, 7],
+  [/^(?:現状|課題|施策|実現イメージ|取組内容|主な取組|今後の取組|今後の方向性|これまでの取組|目標|概要)$/, 8],
 ];
 
-/** A table-of-contents line: title then a page number (tab or dot leaders before it). */
+/** A table-of-contents line: one title then a page number (a tab or dot leaders before it). */
 function isContentsLine(line: string): boolean {
-  return /(\t|\.{3,}|…{2,}|・{3,})\s*[0-9]{1,3}\s*$/.test(line);
+  return /^[^\t]+(?:\t|\.{3,}|…{2,}|・{3,})\s*[0-9]{1,3}\s*$/.test(line.trim());
 }
 
 function headingLevel(line: string): number | undefined {
@@ -103,19 +112,23 @@ function paragraphs(pageText: string): string[] {
 /** Every sentence of the document with its page (1-based) and section context. */
 export function sentencesOf(pages: string[]): Sentence[] {
   const out: Sentence[] = [];
-  let stack: Array<{ level: number; text: string }> = [];
+  let stack: Array<{ level: number; text: string; page: number }> = [];
   pages.forEach((pageText, i) => {
     for (const para of paragraphs(pageText)) {
       if (isContentsLine(para)) continue;
       const level = headingLevel(para);
       if (level !== undefined) {
         stack = stack.filter((h) => h.level < level);
-        stack.push({ level, text: para });
+        stack.push({ level, text: para, page: i + 1 });
+        const headings = stack.map((h) => h.text);
+        out.push({ page: i + 1, text: para, compact: compactOf(para), section: sectionKind(headings), headings, heading: true });
         continue;
       }
       const headings = stack.map((h) => h.text);
       const section = sectionKind(headings);
-      for (const text of lineSentences(para)) out.push({ page: i + 1, text, compact: compactOf(text), section, headings });
+      const last = stack.filter((h) => h.level >= 4 && h.level <= 6).at(-1);
+      const item = last ? { page: last.page, text: last.text, compact: compactOf(last.text) } : undefined;
+      for (const text of lineSentences(para)) out.push({ page: i + 1, text, compact: compactOf(text), section, headings, item });
     }
   });
   return out;
