@@ -16,7 +16,8 @@ const lines = (from: number, to: number) => source.slice(from, to).map((l) => l.
 
 const coverEnd = source.findIndex((l) => l.includes('策定に当たって'));
 const measures = source.findIndex((l, i) => i > 1000 && l.startsWith('(4) 人々が思いやり'));
-const pages = [lines(0, coverEnd), lines(coverEnd, coverEnd + 12), lines(measures, measures + 60)];
+const chapter = source.findIndex((l, i) => i > 1000 && l.startsWith('4 情報化基本計画の施策'));
+const pages = [lines(0, coverEnd), lines(coverEnd, coverEnd + 12), [...lines(chapter, chapter + 1), ...lines(measures, measures + 76)]];
 const body = pages
   .flatMap((page, i) => page.map((l, j) => `<p${i > 0 && j === 0 ? ' style="page-break-before: always"' : ''}>${escape(l) || '&nbsp;'}</p>`))
   .join('\n');

@@ -32,6 +32,8 @@ export interface SaveResponseArgs {
   actor: Actor;
   /** true: validate every required answer (422 with errors) and mark the response submitted */
   submit?: boolean;
+  /** where the answers came from, kept in the audit entry (accepted proposals: { source: 'plan-document', docId }) */
+  auditSource?: Record<string, unknown>;
 }
 
 export interface SavedResponse {
@@ -125,7 +127,7 @@ export async function saveResponse(db: Db, args: SaveResponseArgs): Promise<Save
       entityId: `${surveyId}:${cityCode}`,
       surveyId,
       before: row ? { status: row.status, version: row.version, answers: before.answers } : undefined,
-      after: { status: saved.status, version: saved.version, answers: after },
+      after: { status: saved.status, version: saved.version, answers: after, ...args.auditSource },
     });
     return { status: saved.status, version: saved.version, submittedAt: iso(saved.submitted_at), answers: after, model: answers };
   });

@@ -26,6 +26,9 @@ export function widthFold(value: string): string {
     .normalize('NFKC');
 }
 
+/** Full-width ASCII → ASCII only (NFKC would turn ① into 1, and a 施策 item into a chapter heading). */
+const narrow = (value: string) => value.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+
 export function compactOf(value: string): string {
   return widthFold(value).replace(/[\s*＊]/g, '').toLowerCase();
 }
@@ -51,7 +54,7 @@ function isContentsLine(line: string): boolean {
 
 function headingLevel(line: string): number | undefined {
   if (line.length > 60 || line.includes('。') || line.includes('\t') || line.startsWith('<')) return undefined;
-  return HEADING_LEVELS.find(([re]) => re.test(widthFold(line)))?.[1];
+  return HEADING_LEVELS.find(([re]) => re.test(narrow(line)))?.[1];
 }
 
 const SKIP = /動向|背景|用語|目次|アンケート|ニーズ|規則|名簿|経過|参考資料|資料編|出典|社会情勢/;
