@@ -17,6 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('content', 'bytea', (c) => c.notNull())
     .addColumn('reading', 'jsonb', (c) => c.notNull())
     .addColumn('warnings', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    // the respondent's answer to each proposal: { "measure.M09": "accepted", "plan.name": "rejected" }
+    .addColumn('decisions', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addForeignKeyConstraint('plan_documents_participant', ['survey_id', 'city_code'], 'participants', ['survey_id', 'city_code'], (fk) =>
       fk.onDelete('cascade'),

@@ -17,6 +17,8 @@ export interface PlanDocumentsTable {
   /** API.md «Plan documents» `reading` */
   reading: ColumnType<unknown, string, string>;
   warnings: ColumnType<string[], string | undefined, string>;
+  /** proposal key (plan.name, measure.M09) → 'accepted' | 'rejected' */
+  decisions: ColumnType<Record<string, 'accepted' | 'rejected'>, string | undefined, string>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 

@@ -46,14 +46,14 @@ export async function insertPlanDocument(db: Db, doc: NewPlanDocument) {
 }
 
 export async function listPlanDocuments(db: Db, filter: { surveyId: number; cityCode?: string; shareableOnly?: boolean }) {
-  let q = db.selectFrom('plan_documents').select([...META, 'reading', 'warnings']).where('survey_id', '=', filter.surveyId);
+  let q = db.selectFrom('plan_documents').select([...META, 'reading', 'warnings', 'decisions']).where('survey_id', '=', filter.surveyId);
   if (filter.cityCode) q = q.where('city_code', '=', filter.cityCode);
   if (filter.shareableOnly) q = q.where('shareable', '=', 'all');
   return q.orderBy('city_code').orderBy('id').execute();
 }
 
 export async function findPlanDocument(db: Db, id: number) {
-  return db.selectFrom('plan_documents').select([...META, 'reading', 'warnings']).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('plan_documents').select([...META, 'reading', 'warnings', 'decisions']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function loadPlanDocumentContent(db: Db, id: number): Promise<Buffer | undefined> {
@@ -64,6 +64,15 @@ export async function loadPlanDocumentContent(db: Db, id: number): Promise<Buffe
 export async function deletePlanDocument(db: Db, id: number): Promise<boolean> {
   const res = await db.deleteFrom('plan_documents').where('id', '=', id).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
+}
+
+/** Records the respondent's accept / reject of proposals (merged into what was decided before). */
+export async function recordDecisions(db: Db, id: number, decisions: Record<string, 'accepted' | 'rejected'>): Promise<void> {
+  await db
+    .updateTable('plan_documents')
+    .set({ decisions: sql`decisions || ${JSON.stringify(decisions)}::jsonb` as never })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updateShareable(db: Db, id: number, shareable: Shareable): Promise<void> {

@@ -9,7 +9,7 @@ import { PLAN_CONTENT_TYPES, type PlanFormat } from '../plans/formats.js';
 import { readPlanDocument } from '../plans/read-document.js';
 import type { PlanReading } from '../plans/reading/read-plan.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { deletePlanDocument, findPlanDocument, insertPlanDocument, listPlanDocuments, updateShareable } from '../repositories/plan-documents.js';
+import { deletePlanDocument, findPlanDocument, insertPlanDocument, listPlanDocuments, recordDecisions, updateShareable } from '../repositories/plan-documents.js';
 import { findParticipantCity, findResponse } from '../repositories/responses.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import { type SavedResponse, saveResponse } from './responses.js';
@@ -156,7 +156,7 @@ export async function acceptProposals(
   const input: ResponseInput = {};
   if (Object.keys(plan).length > 0) input.plan = plan;
   if (Object.keys(measures).length > 0) input.measures = measures;
-  return saveResponse(db, {
+  const saved = await saveResponse(db, {
     surveyId: args.surveyId,
     cityCode: args.cityCode,
     input,
@@ -164,6 +164,20 @@ export async function acceptProposals(
     actor: args.actor,
     auditSource: { source: 'plan-document', docId: doc.id, fileName: doc.file_name, accepted },
   });
+  await recordDecisions(db, doc.id, Object.fromEntries(accepted.map((k) => [k, 'accepted' as const])));
+  return saved;
+}
+
+/** The respondent declines proposals: they are no longer offered for this document; the answers are untouched. */
+export async function rejectProposals(db: Db, args: { surveyId: number; cityCode: string; docId: number; reject: string[] }): Promise<void> {
+  const doc = await ownDocument(db, args.surveyId, args.cityCode, args.docId);
+  const keys = args.reject.filter((k) => /^(plan|measure)\.[A-Za-z0-9_-]{1,40}$/.test(k));
+  if (keys.length > 0) await recordDecisions(db, doc.id, Object.fromEntries(keys.map((k) => [k, 'rejected' as const])));
+}
+
+/** Every proposal key of a reading: plan.<field> for stated fields, measure.<code> for suggestions. */
+export function proposalKeys(reading: PlanReading): string[] {
+  return [...PLAN_FIELD_KEYS.filter((k) => reading.plan[k]).map((k) => `plan.${k}`), ...Object.keys(reading.measures).map((c) => `measure.${c}`)];
 }
 
 /**

@@ -10,6 +10,7 @@ import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
 import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
 import { getResponse, type ResponseState, saveResponse } from '../../services/responses.js';
+import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
 import { type FormValues, formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
 
 const STATUS_LABELS = { not_started: '未回答', draft: '一時保存中（未送信）', submitted: '送信済み' } as const;
@@ -37,7 +38,7 @@ async function respondentPages(app: FastifyInstance) {
     return { respondent, survey, city };
   }
 
-  async function renderForm(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; conflict?: string; notice?: string; status?: number }) {
+  async function renderForm(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; conflict?: string; notice?: string; status?: number; plan?: { notice?: string; error?: string } }) {
     const measures = await listMeasures(app.db, ctx.survey.id);
     return reply
       .code(opts.status ?? 200)
@@ -54,6 +55,7 @@ async function respondentPages(app: FastifyInstance) {
         errorTitle: opts.errorTitle,
         conflict: opts.conflict,
         notice: opts.notice,
+        planDocuments: await respondentPlanPanel(app.db, { surveyId: ctx.survey.id, cityCode: ctx.city.code, version: state.version, disclosure: state.model.disclosure, ...opts.plan }),
       });
   }
 
@@ -76,6 +78,7 @@ async function respondentPages(app: FastifyInstance) {
         published: ctx.survey.status === 'published',
         // the respondent's results workbook is for cities that submitted (API.md «Respondent»)
         resultsWorkbook: ctx.survey.status === 'published' && state.status === 'submitted',
+        sharedPlans: await sharedPlansView(app.db, ctx.survey.id, ctx.city.code),
       });
   }
 
@@ -104,7 +107,7 @@ async function respondentPages(app: FastifyInstance) {
     return reply.header('cache-control', NO_STORE).redirect('/respond', 303);
   });
 
-  app.get<{ Querystring: { saved?: string } }>('/respond', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { saved?: string; plan?: string; planError?: string } }>('/respond', { schema: { hide: true } }, async (request, reply) => {
     const ctx = await context(request, reply);
     if (!ctx) return reply;
     const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
@@ -115,7 +118,7 @@ async function respondentPages(app: FastifyInstance) {
       return renderSummary(reply, ctx, state, { heading: '回答の内容（受付終了）', message: closedMessage(ctx.survey), canEdit: false });
     }
     const notice = request.query.saved === '1' ? '一時保存しました。回答期限までに「回答を送信」を押してください。' : undefined;
-    return renderForm(reply, ctx, state, { notice });
+    return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError } });
   });
 
   app.post<{ Body: Record<string, unknown> }>(
