@@ -71,8 +71,34 @@ async function docxPages(bytes: Uint8Array): Promise<string[]> {
   return [value];
 }
 
+const MAX_RANGE_CELLS = 1_000_000;
+
+function columnNumber(letters: string): number {
+  return [...letters.toUpperCase()].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
+}
+
+/** Cells covered by 'E200:XFD1048576' (exceljs expands merges and validations cell by cell while loading). */
+export function rangeCells(ref: string): number {
+  const m = /^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$/.exec(ref);
+  if (!m) return 0;
+  if (!m[3]) return 1;
+  return (Math.abs(columnNumber(m[3]) - columnNumber(m[1])) + 1) * (Math.abs(Number(m[4]) - Number(m[2])) + 1);
+}
+
+/** Refuses a workbook whose sheets declare merges or validations over huge ranges, before exceljs sees it. */
+async function checkSheetRanges(zip: JSZip): Promise<void> {
+  for (const file of Object.values(zip.files)) {
+    if (file.dir || !/^xl\/worksheets\/[^/]+\.xml$/.test(file.name)) continue;
+    const xml = await file.async('string');
+    for (const m of xml.matchAll(/<(?:mergeCell|dataValidation|conditionalFormatting)\b[^>]*?\s(?:ref|sqref)="([^"]{1,10000})"/g)) {
+      const cells = m[1].split(/\s+/).reduce((sum, r) => sum + rangeCells(r), 0);
+      if (cells > MAX_RANGE_CELLS) throw new UnreadableFile('Excel ブックの結合セルや入力規則の範囲が大きすぎるため、受け付けられません。必要な範囲だけにして保存し直すか、PDF で送ってください。');
+    }
+  }
+}
+
 async function xlsxPages(bytes: Uint8Array): Promise<string[]> {
-  await checkZip(bytes, 'xl/workbook.xml', 'Excel ブック（.xlsx）');
+  await checkSheetRanges(await checkZip(bytes, 'xl/workbook.xml', 'Excel ブック（.xlsx）'));
   const ExcelJS = (await import('exceljs')).default;
   const workbook = new ExcelJS.Workbook();
   try {
