@@ -109,4 +109,36 @@ describe('attaching a plan', () => {
     const sns = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/plan-documents/search?q=${encodeURIComponent('オープンデータ')}`, headers: auth })).json();
     expect(sns.some((h: { cityCode: string; page: number }) => h.cityCode === HAKODATE && h.page === 5)).toBe(true);
   });
+
+  it('over 30 MB is a 413 with a Japanese message; an image is a 415', async () => {
+    const big = Buffer.alloc(30 * 1024 * 1024 + 1, 0x20);
+    big.write('%PDF-1.7\n');
+    const res = await upload(hakodate, 'big.pdf', PDF, big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ statusCode: 413, message: 'ファイルが大きすぎます（上限 30 MB）。' });
+    const png = await upload(hakodate, 'scan.png', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    expect(png.statusCode).toBe(415);
+    expect(png.json().message).toContain('PDF');
+  });
+
+  it('organisers list every city\'s files and download one; a city removes its own with 204', async () => {
+    const list = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/plan-documents`, headers: auth })).json();
+    expect(list.map((d: { cityCode: string; fileName: string }) => `${d.cityCode} ${d.fileName}`)).toEqual([
+      `${HAKODATE} 第四次情報化基本計画.pdf`,
+      `${HAKODATE} scan.pdf`,
+      `${ASAHIKAWA} settsu.docx`,
+      `${ASAHIKAWA} asahikawa.txt`,
+    ]);
+    expect(list[0]).toMatchObject({ contentType: PDF, pages: 6, shareable: 'host' }); // default: not yet answered 公表してよい
+    const file = await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/plan-documents/${list[3].id}`, headers: auth });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe(TXT);
+    expect(file.body).toContain('RPA を導入しました');
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/plan-documents/${list[3].id}`, headers: hakodate })).statusCode).toBe(401);
+    const del = await ctx.app.inject({ method: 'DELETE', url: `/api/v1/response/plan-documents/${list[1].id}`, headers: hakodate });
+    expect(del.statusCode).toBe(204);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/response/plan-documents', headers: hakodate })).json()).toHaveLength(1);
+    const audit = await ctx.database.db.selectFrom('audit_log').select(['action', 'entity']).where('entity', '=', 'plan_document').orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['attach', 'attach', 'attach', 'attach', 'remove']);
+  });
 });

@@ -61,6 +61,12 @@ const planDocumentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
+  // Any other type reaches the handler without a body, which answers 415 naming the accepted types.
+  app.addContentTypeParser('*', (_request: FastifyRequest, payload, done) => {
+    payload.resume();
+    done(null, undefined);
+  });
+
   const toMeta = (d: { id: number; file_name: string; content_type: string; bytes: number; pages: number; shareable: 'all' | 'host' }) => ({
     id: d.id,
     fileName: d.file_name,
