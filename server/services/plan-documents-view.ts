@@ -86,6 +86,8 @@ const ERRORS: Record<string, string> = {
   closed: 'この調査の回答受付は終了したため、計画書の添付・変更はできません。',
   'no-choice': '反映または却下する提案を 1 つ以上選んでください。',
   conflict: '他の画面で回答が更新されたため、反映できませんでした。最新の回答を確認してから、もう一度選んでください。',
+  'not-found': 'その計画書は見つかりませんでした（すでに削除された可能性があります）。',
+  invalid: '提案の値を回答として保存できませんでした。該当の項目を直接入力してください。',
 };
 
 export async function respondentPlanPanel(db: Db, args: { surveyId: number; cityCode: string; version: number; notice?: string; error?: string; disclosure?: string | null }) {
@@ -101,6 +103,8 @@ export async function respondentPlanPanel(db: Db, args: { surveyId: number; city
 }
 
 export function planErrorCode(err: { statusCode?: number; code?: string; message?: string }): string {
+  if (err.statusCode === 404) return 'not-found';
+  if (err.statusCode === 400) return err.code === 'VALIDATION' ? 'invalid' : 'no-choice';
   if (err.statusCode === 413) return 'too-large';
   if (err.statusCode === 403) return 'closed';
   if (err.statusCode === 409) return 'conflict';

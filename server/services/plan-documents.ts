@@ -170,6 +170,7 @@ export async function acceptProposals(
 
 /** The respondent declines proposals: they are no longer offered for this document; the answers are untouched. */
 export async function rejectProposals(db: Db, args: { surveyId: number; cityCode: string; docId: number; reject: string[] }): Promise<void> {
+  await openSurveyFor(db, args.surveyId, args.cityCode);
   const doc = await ownDocument(db, args.surveyId, args.cityCode, args.docId);
   const keys = args.reject.filter((k) => /^(plan|measure)\.[A-Za-z0-9_-]{1,40}$/.test(k));
   if (keys.length > 0) await recordDecisions(db, doc.id, Object.fromEntries(keys.map((k) => [k, 'rejected' as const])));

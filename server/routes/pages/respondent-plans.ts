@@ -13,6 +13,8 @@ import { sendPlanFile } from '../api/plan-documents.js';
 
 type Upload = { filename: string; data: Buffer; truncated: boolean };
 type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string };
+/** A path id as the database can hold it; anything else is 0, which matches no document. */
+const idOf = (v: string) => (/^[0-9]{1,10}$/.test(v) && Number(v) <= 2147483647 ? Number(v) : 0);
 const back = (reply: FastifyReply, query: string) => reply.redirect(`/respond?${query}#plan-documents`, 303);
 
 async function respondentPlanPages(app: FastifyInstance) {
@@ -50,7 +52,7 @@ async function respondentPlanPages(app: FastifyInstance) {
     if (file.truncated) return back(reply, 'planError=too-large');
     const format = formatOfFileName(file.filename);
     if (!format) return back(reply, 'planError=format');
-    const replaceId = Number.parseInt(String(body.replaceId ?? ''), 10);
+    const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
     try {
       await attachPlanDocument(app.db, {
         surveyId,
@@ -63,7 +65,7 @@ async function respondentPlanPages(app: FastifyInstance) {
         actor: respondentActor(request),
       });
     } catch (err) {
-      if (err instanceof DomainError && err.statusCode < 500 && err.statusCode !== 404) return back(reply, `planError=${planErrorCode(err)}`);
+      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
       throw err;
     }
     return back(reply, 'plan=attached');
@@ -72,9 +74,9 @@ async function respondentPlanPages(app: FastifyInstance) {
   app.post<{ Params: { id: string } }>('/respond/plans/:id/remove', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
     const { surveyId, cityCode } = request.respondent!;
     try {
-      await removePlanDocument(app.db, { surveyId, cityCode, id: Number(request.params.id) || 0, actor: respondentActor(request) });
+      await removePlanDocument(app.db, { surveyId, cityCode, id: idOf(request.params.id), actor: respondentActor(request) });
     } catch (err) {
-      if (err instanceof DomainError && err.statusCode === 403) return back(reply, 'planError=closed');
+      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
       throw err;
     }
     return back(reply, 'plan=removed');
@@ -85,24 +87,25 @@ async function respondentPlanPages(app: FastifyInstance) {
     { schema: { hide: true }, preHandler: [gate, app.csrfProtection] },
     async (request, reply) => {
       const { surveyId, cityCode } = request.respondent!;
-      const docId = Number(request.params.id) || 0;
+      const docId = idOf(request.params.id);
       const body = request.body ?? {};
       const action = body.do ?? 'accept';
-      let keys = ([] as string[]).concat(body.key ?? []);
-      if (action === 'accept-all' || action === 'reject-all') {
-        const doc = await getOwnPlanDocument(app.db, surveyId, cityCode, docId);
-        keys = proposalKeys(doc.reading as PlanReading).filter((k) => !doc.decisions?.[k]);
-      }
-      if (keys.length === 0) return back(reply, 'planError=no-choice');
-      if (action.startsWith('reject')) {
-        await rejectProposals(app.db, { surveyId, cityCode, docId, reject: keys });
-        return back(reply, 'plan=rejected');
-      }
+      let keys = ([] as string[]).concat(body.key ?? []).map(String);
       const version = Number.parseInt(String(body.version ?? ''), 10);
       try {
-        await acceptProposals(app.db, { surveyId, cityCode, docId, accept: keys, expectedVersion: Number.isInteger(version) ? version : undefined, actor: respondentActor(request) });
+        if (action === 'accept-all' || action === 'reject-all') {
+          const doc = await getOwnPlanDocument(app.db, surveyId, cityCode, docId);
+          keys = proposalKeys(doc.reading as PlanReading).filter((k) => !doc.decisions?.[k]);
+        }
+        if (keys.length === 0) return back(reply, 'planError=no-choice');
+        if (action === 'reject' || action === 'reject-all') {
+          await rejectProposals(app.db, { surveyId, cityCode, docId, reject: keys });
+          return back(reply, 'plan=rejected');
+        }
+        // A form without a version (an old page) is a conflict, never a blind overwrite.
+        await acceptProposals(app.db, { surveyId, cityCode, docId, accept: keys, expectedVersion: Number.isInteger(version) ? version : -1, actor: respondentActor(request) });
       } catch (err) {
-        if (err instanceof DomainError && [400, 403, 409].includes(err.statusCode)) return back(reply, `planError=${planErrorCode(err)}`);
+        if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
         throw err;
       }
       return back(reply, 'plan=accepted');
@@ -111,7 +114,7 @@ async function respondentPlanPages(app: FastifyInstance) {
 
   app.get<{ Params: { id: string } }>('/respond/shared-plans/:id', { schema: { hide: true }, preHandler: gate }, async (request, reply) => {
     const { surveyId, cityCode } = request.respondent!;
-    const id = Number(request.params.id) || 0;
+    const id = idOf(request.params.id);
     const visible = (await listSharedPlans(app.db, surveyId, cityCode)).some((d) => d.id === id);
     const doc = visible ? await findPlanDocument(app.db, id) : undefined;
     if (!doc) {
