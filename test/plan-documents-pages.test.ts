@@ -97,6 +97,16 @@ describe('the respondent form', () => {
     expect(after).toMatch(/オープンデータの活用 検討中 5 ページ:「⑦ オープンデータの提供/);
   });
 
+  it('the 提供可否 of an attached file can be changed on the form', async () => {
+    const form = await hakodate.get('/respond');
+    const docId = Number(/id="plan-share-(\d+)"/.exec(form.body)![1]);
+    expect((await hakodate.post(`/respond/plans/${docId}/share`, { _csrf: csrfOf(form.body), shareable: 'host' })).headers.location).toBe('/respond?plan=shared#plan-documents');
+    expect(text((await hakodate.get('/respond?plan=shared')).body)).toContain('提供可否: 照会元のみ');
+    await hakodate.post(`/respond/plans/${docId}/share`, { _csrf: csrfOf(form.body), shareable: 'all' });
+    const row = await ctx.database.db.selectFrom('plan_documents').select('shareable').where('id', '=', docId).executeTakeFirstOrThrow();
+    expect(row.shareable).toBe('all');
+  });
+
   it('a fake PDF comes back to the form with a Japanese reason, and nothing is stored', async () => {
     const form = await hakodate.get('/respond');
     const res = await hakodate.upload({ _csrf: csrfOf(form.body), shareable: 'host' }, { name: 'plan.pdf', data: Buffer.from('MZ this is an executable'), type: 'application/pdf' });

@@ -114,6 +114,19 @@ describe('formats', () => {
     expect(sniffPlanFile(Buffer.from([0x8c, 0x76, 0x89, 0xe6]), 'txt')).toContain('UTF-8 ではありません'); // 「計画」 in Shift_JIS
   });
 
+  it('a Word plan: manual page breaks separate pages', async () => {
+    const zip = new JSZip();
+    zip.file('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
+    zip.file('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>');
+    const p = (t: string) => `<w:p><w:r><w:t>${t}</w:t></w:r></w:p>`;
+    const pageBreak = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>';
+    zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${p('豊中市情報化計画')}${p('令和3年度～令和7年度')}${pageBreak}${p('業務継続計画 &amp; BCP を策定します。')}</w:body></w:document>`);
+    const pages = await extractPages('docx', new Uint8Array(await zip.generateAsync({ type: 'nodebuffer' })));
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toContain('豊中市情報化計画\n令和3年度～令和7年度');
+    expect(pages[1]).toContain('業務継続計画 & BCP を策定します。');
+  });
+
   it('an Excel plan: one page per sheet, cells as text', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('表紙').getCell('B2').value = '八王子市情報化推進計画';

@@ -304,6 +304,7 @@ function formRoutes(): Record<string, FormRoute> {
         }),
       },
     },
+    '/respond/plans/:id/share': { who: 'respondent', page: '/respond', url: param(fc.nat(40).map(String)).map((id) => `/respond/plans/${id}/share`), body: formPairs({ shareable: fc.constantFrom('all', 'host', 'public', '') }) },
     '/respond/plans/:id/remove': { who: 'respondent', page: '/respond', url: param(fc.nat(40).map(String)).map((id) => `/respond/plans/${id}/remove`), body: formPairs({}) },
     '/respond/plans/:id/proposals': {
       who: 'respondent',
@@ -346,7 +347,7 @@ describe('generated bad input on every form POST', () => {
 
   // The order matters only in that routes that move state (status, sessions, new surveys) come after the ones they would disturb.
   const order = [
-    '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/remove', '/organiser/surveys/:id/responses/:cityCode', '/organiser/surveys/:id',
+    '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/organiser/surveys/:id/responses/:cityCode', '/organiser/surveys/:id',
     // moving measures before adding them, disabling accounts before adding them: the lists stay short
     '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry',
     '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify',

@@ -64,11 +64,21 @@ async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   return pages;
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+const htmlText = (html: string) =>
+  html
+    .replace(/<\/(?:p|h[1-6]|li|tr)>|<br\s*\/?>/g, '\n')
+    .replace(/<\/t[dh]>/g, '\t')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, e: string) => ENTITIES[e])
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+
+/** Word: mammoth's HTML with manual page breaks turned into <hr>, split there (no break: one page). */
 async function docxPages(bytes: Uint8Array): Promise<string[]> {
   await checkZip(bytes, 'word/document.xml', 'Word 文書（.docx）');
   const mammoth = (await import('mammoth')).default;
-  const { value } = await mammoth.extractRawText({ buffer: Buffer.from(bytes) });
-  return [value];
+  const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }, { styleMap: ["br[type='page'] => hr"], ignoreEmptyParagraphs: false });
+  return value.split(/<hr\s*\/?>/).map(htmlText);
 }
 
 const MAX_RANGE_CELLS = 1_000_000;

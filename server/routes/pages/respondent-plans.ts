@@ -7,7 +7,7 @@ import { respondentActor } from '../../plugins/respondent-auth.js';
 import { formatOfFileName, MAX_PLAN_BYTES } from '../../plans/formats.js';
 import type { PlanReading } from '../../plans/reading/read-plan.js';
 import { findPlanDocument } from '../../repositories/plan-documents.js';
-import { acceptProposals, attachPlanDocument, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../services/plan-documents.js';
+import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../services/plan-documents.js';
 import { planErrorCode } from '../../services/plan-documents-view.js';
 import { sendPlanFile } from '../api/plan-documents.js';
 
@@ -80,6 +80,19 @@ async function respondentPlanPages(app: FastifyInstance) {
       throw err;
     }
     return back(reply, 'plan=removed');
+  });
+
+  app.post<{ Params: { id: string }; Body: { shareable?: unknown } }>('/respond/plans/:id/share', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+    const { surveyId, cityCode } = request.respondent!;
+    const shareable = request.body?.shareable;
+    if (shareable !== 'all' && shareable !== 'host') return back(reply, 'planError=no-share');
+    try {
+      await changeShareable(app.db, { surveyId, cityCode, id: idOf(request.params.id), shareable, actor: respondentActor(request) });
+    } catch (err) {
+      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+      throw err;
+    }
+    return back(reply, 'plan=shared');
   });
 
   app.post<{ Params: { id: string }; Body: { do?: string; key?: string | string[]; version?: string } }>(
