@@ -36,6 +36,8 @@ import workbookRoutes from './routes/api/workbooks.js';
 import questionnaireRoutes from './routes/api/questionnaire.js';
 import questionnaireUploadPages from './routes/pages/questionnaire-upload.js';
 import loginLimitPlugin from './plugins/login-limit.js';
+import planDocumentRoutes from './routes/api/plan-documents.js';
+import respondentPlanPages from './routes/pages/respondent-plans.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -130,6 +132,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(workbookRoutes);
   await app.register(questionnaireRoutes);
   await app.register(questionnaireUploadPages);
+  await app.register(planDocumentRoutes);
+  await app.register(respondentPlanPages);
 
   return app;
 }

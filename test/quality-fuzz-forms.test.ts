@@ -286,6 +286,33 @@ function formRoutes(): Record<string, FormRoute> {
       file: { field: 'file', data: fc.record({ filename, data: fc.oneof(fc.constantFrom(...questionnaires), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), rosterCsv()) }) },
       version: () => demoVersion(RESPONDENT_CITY),
     },
+    // Plan documents: mostly junk files (refused before the worker), now and then a real text plan (read in the worker).
+    '/respond/plans': {
+      who: 'respondent',
+      page: '/respond',
+      url: fc.constant('/respond/plans'),
+      body: formPairs({ shareable: fc.constantFrom('all', 'host', 'public', ''), replaceId: fc.constantFrom('1', '2', '999999', 'abc', '-1', '') }),
+      file: {
+        field: 'file',
+        data: fc.record({
+          filename: fc.oneof(filename, fc.constantFrom('plan.pdf', 'plan.docx', 'plan.xlsx', 'plan.txt', '計画.PDF', '../../etc/passwd.txt')),
+          data: fc.oneof(
+            { weight: 1, arbitrary: fc.constant(Buffer.from('尼崎市情報化計画\n令和3年度～令和7年度\nオープンデータを公開しました。\n')) },
+            { weight: 30, arbitrary: fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)) },
+            { weight: 2, arbitrary: fc.constant(Buffer.from('%PDF-1.7\nnot really')) },
+          ),
+        }),
+      },
+    },
+    '/respond/plans/:id/share': { who: 'respondent', page: '/respond', url: param(fc.nat(40).map(String)).map((id) => `/respond/plans/${id}/share`), body: formPairs({ shareable: fc.constantFrom('all', 'host', 'public', '') }) },
+    '/respond/plans/:id/remove': { who: 'respondent', page: '/respond', url: param(fc.nat(40).map(String)).map((id) => `/respond/plans/${id}/remove`), body: formPairs({}) },
+    '/respond/plans/:id/proposals': {
+      who: 'respondent',
+      page: '/respond',
+      url: param(fc.nat(40).map(String)).map((id) => `/respond/plans/${id}/proposals`),
+      body: formPairs({ do: fc.constantFrom('accept', 'accept-all', 'reject', 'reject-all', 'delete'), key: fc.constantFrom('plan.name', 'plan.periodStart', 'measure.M09', 'measure.M99', 'plan.bogus', 'x'), version: versionText }),
+      version: () => demoVersion(RESPONDENT_CITY),
+    },
   };
 }
 
@@ -320,7 +347,7 @@ describe('generated bad input on every form POST', () => {
 
   // The order matters only in that routes that move state (status, sessions, new surveys) come after the ones they would disturb.
   const order = [
-    '/respond', '/respond/questionnaire', '/organiser/surveys/:id/responses/:cityCode', '/organiser/surveys/:id',
+    '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/organiser/surveys/:id/responses/:cityCode', '/organiser/surveys/:id',
     // moving measures before adding them, disabling accounts before adding them: the lists stay short
     '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry',
     '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify',

@@ -1,5 +1,6 @@
 // The one Database interface: every table as Kysely sees it, with Selectable/Insertable/Updateable aliases.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PlanDocumentPagesTable, PlanDocumentsTable } from './plan-documents-schema.js';
 import type { Answer, Disclosure, NextPlan, OrganiserRole, ResponseStatus, SurveyStatus } from '../domain/glossary.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -177,6 +178,8 @@ export interface Database {
   audit_log: AuditLogTable;
   mail_messages: MailMessagesTable;
   publications: PublicationsTable;
+  plan_documents: PlanDocumentsTable;
+  plan_document_pages: PlanDocumentPagesTable;
 }
 
 export type Organiser = Selectable<OrganisersTable>;

@@ -49,8 +49,8 @@ export interface SaveResponseArgs {
    * a person typed and could be kept is lost.
    */
   keepWhatCanBeSaved?: boolean;
-  /** recorded in the audit entry (e.g. answers accepted from a plan document) */
-  source?: Record<string, unknown>;
+  /** where the answers came from, kept in the audit entry (accepted proposals: { source: 'plan-document', docId }) */
+  auditSource?: Record<string, unknown>;
 }
 
 export interface SavedResponse {
@@ -229,7 +229,7 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
       answers: after.answers,
       changed: differences(before.model, answers, measures),
       ...(args.reason ? { reason: args.reason.trim() } : {}),
-      ...(args.source ? { source: args.source } : {}),
+      ...args.auditSource,
     },
   });
   const countedChanged = submitting && (row?.status !== 'submitted' || !same(before.submitted, answers));

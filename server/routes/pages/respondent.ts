@@ -16,6 +16,7 @@ import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
 import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
 import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse } from '../../services/responses.js';
+import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
 
 const STATUS_LABELS = { not_started: '未回答', draft: '一時保存中（未送信）', submitted: '送信済み' } as const;
@@ -97,7 +98,7 @@ async function respondentPages(app: FastifyInstance) {
     reply: FastifyReply,
     ctx: Context,
     state: ResponseState,
-    opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; notice?: string; status?: number; savedNote?: string },
+    opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; notice?: string; status?: number; savedNote?: string; plan?: { notice?: string; error?: string } },
   ) {
     const measures = await listMeasures(app.db, ctx.survey.id);
     const now = app.clock();
@@ -119,6 +120,7 @@ async function respondentPages(app: FastifyInstance) {
         errorTitle: opts.errorTitle,
         savedNote: opts.savedNote,
         notice: opts.notice,
+        planDocuments: await respondentPlanPanel(app.db, { surveyId: ctx.survey.id, cityCode: ctx.city.code, version: state.version, disclosure: state.model.disclosure, ...opts.plan }),
       });
   }
 
@@ -142,6 +144,7 @@ async function respondentPages(app: FastifyInstance) {
         // the results are for cities that submitted (API.md «Respondent»)
         resultsWorkbook: ctx.survey.status === 'published' && state.status === 'submitted',
         submittedCity: state.status === 'submitted',
+        sharedPlans: await sharedPlansView(app.db, ctx.survey.id, ctx.city.code),
       });
   }
 
@@ -207,9 +210,17 @@ async function respondentPages(app: FastifyInstance) {
     return reply.header('cache-control', NO_STORE).redirect('/respond', 303);
   });
 
-  app.get<{ Querystring: { saved?: string; discarded?: string } }>(
+  app.get<{ Querystring: { saved?: string; discarded?: string; plan?: string; planError?: string } }>(
     '/respond',
-    { schema: { hide: true, querystring: { type: 'object', properties: { saved: { type: 'string', maxLength: 2 }, discarded: { type: 'string', maxLength: 2 } } } } },
+    {
+      schema: {
+        hide: true,
+        querystring: {
+          type: 'object',
+          properties: { saved: { type: 'string', maxLength: 2 }, discarded: { type: 'string', maxLength: 2 }, plan: { type: 'string', maxLength: 300 }, planError: { type: 'string', maxLength: 300 } },
+        },
+      },
+    },
     async (request, reply) => {
       const ctx = await context(request, reply);
       if (!ctx) return reply;
@@ -231,7 +242,7 @@ async function respondentPages(app: FastifyInstance) {
           : request.query.discarded === '1'
             ? '送信後の変更を取り消し、送信済みの回答に戻しました。'
             : undefined;
-      return renderForm(reply, ctx, state, { notice });
+      return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError } });
     },
   );
 

@@ -25,6 +25,7 @@ const SURVEY_NAV: Array<{ path: string; label: string; also?: string[] }> = [
   { path: '/invitations', label: '依頼・メール', also: ['/mail-texts', '/reminders'] },
   { path: '/dashboard', label: '回答状況', also: ['/responses'] },
   { path: '/results', label: '集計結果' },
+  { path: '/plans', label: '計画書ライブラリ' },
 ];
 
 function surveyNav(surveyId: number, section: string): NavItem[] {

@@ -7,6 +7,7 @@ import { setPageErrorHandler } from './common.js';
 import dashboardPages from './dashboard.js';
 import invitationPages from './invitations.js';
 import loginPages from './login.js';
+import planLibraryPages from './plans.js';
 import rosterPages from './roster.js';
 import surveyPages from './surveys.js';
 
@@ -19,6 +20,7 @@ const organiserPages: FastifyPluginAsync = async (app) => {
   await app.register(invitationPages);
   await app.register(dashboardPages);
   await app.register(auditPages);
+  await app.register(planLibraryPages);
 };
 
 export default organiserPages;

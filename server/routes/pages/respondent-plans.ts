@@ -1,0 +1,140 @@
+// The respondent's plan-document pages: attach / replace (multipart, works without JavaScript), remove,
+// accept or reject proposals (saved as a draft, never submitted), and download other cities' shared plans.
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/errors.js';
+import { respondentActor } from '../../plugins/respondent-auth.js';
+import { formatOfFileName, MAX_PLAN_BYTES } from '../../plans/formats.js';
+import type { PlanReading } from '../../plans/reading/read-plan.js';
+import { findPlanDocument } from '../../repositories/plan-documents.js';
+import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../services/plan-documents.js';
+import { planErrorCode } from '../../services/plan-documents-view.js';
+import { sendPlanFile } from '../api/plan-documents.js';
+
+type Upload = { filename: string; data: Buffer; truncated: boolean };
+type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string };
+/** A path id as the database can hold it; anything else is 0, which matches no document. */
+const idOf = (v: string) => (/^[0-9]{1,10}$/.test(v) && Number(v) <= 2147483647 ? Number(v) : 0);
+const back = (reply: FastifyReply, query: string) => reply.redirect(`/respond?${query}#plan-documents`, 303);
+
+async function respondentPlanPages(app: FastifyInstance) {
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: MAX_PLAN_BYTES, files: 1, fields: 10 },
+    throwFileSizeLimit: false,
+    onFile: async (part) => {
+      const data = await part.toBuffer().catch(() => Buffer.alloc(0));
+      (part as unknown as { value: Upload }).value = { filename: part.filename, data, truncated: part.file.truncated };
+    },
+  });
+
+  async function respondent(request: FastifyRequest, reply: FastifyReply) {
+    const r = await app.findRespondent(request, { cookieOnly: true });
+    if (!r) {
+      await reply.code(401).header('cache-control', 'no-store').view('pages/respondent/message.hbs', {
+        title: '回答画面を開けません',
+        message: '回答画面は、依頼メールに記載された貴市専用のリンクから開いてください。',
+      });
+      return undefined;
+    }
+    request.respondent = r;
+    return r;
+  }
+  const gate = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!(await respondent(request, reply))) return reply;
+  };
+
+  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true }, bodyLimit: MAX_PLAN_BYTES + 64 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+    const { surveyId, cityCode } = request.respondent!;
+    const body = request.body ?? {};
+    const file = typeof body.file === 'object' ? body.file : undefined;
+    if (!file || file.data.length === 0) return back(reply, file?.truncated ? 'planError=too-large' : 'planError=no-file');
+    if (file.truncated) return back(reply, 'planError=too-large');
+    const format = formatOfFileName(file.filename);
+    if (!format) return back(reply, 'planError=format');
+    const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
+    try {
+      await attachPlanDocument(app.db, {
+        surveyId,
+        cityCode,
+        fileName: cleanFileName(file.filename),
+        format,
+        content: file.data,
+        shareable: body.shareable === 'all' || body.shareable === 'host' ? body.shareable : undefined,
+        replaceId: Number.isInteger(replaceId) ? replaceId : undefined,
+        actor: respondentActor(request),
+      });
+    } catch (err) {
+      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+      throw err;
+    }
+    return back(reply, 'plan=attached');
+  });
+
+  app.post<{ Params: { id: string } }>('/respond/plans/:id/remove', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+    const { surveyId, cityCode } = request.respondent!;
+    try {
+      await removePlanDocument(app.db, { surveyId, cityCode, id: idOf(request.params.id), actor: respondentActor(request) });
+    } catch (err) {
+      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+      throw err;
+    }
+    return back(reply, 'plan=removed');
+  });
+
+  app.post<{ Params: { id: string }; Body: { shareable?: unknown } }>('/respond/plans/:id/share', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+    const { surveyId, cityCode } = request.respondent!;
+    const shareable = request.body?.shareable;
+    if (shareable !== 'all' && shareable !== 'host') return back(reply, 'planError=no-share');
+    try {
+      await changeShareable(app.db, { surveyId, cityCode, id: idOf(request.params.id), shareable, actor: respondentActor(request) });
+    } catch (err) {
+      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+      throw err;
+    }
+    return back(reply, 'plan=shared');
+  });
+
+  app.post<{ Params: { id: string }; Body: { do?: string; key?: string | string[]; version?: string } }>(
+    '/respond/plans/:id/proposals',
+    { schema: { hide: true }, preHandler: [gate, app.csrfProtection] },
+    async (request, reply) => {
+      const { surveyId, cityCode } = request.respondent!;
+      const docId = idOf(request.params.id);
+      const body = request.body ?? {};
+      const action = body.do ?? 'accept';
+      let keys = ([] as string[]).concat(body.key ?? []).map(String);
+      const version = Number.parseInt(String(body.version ?? ''), 10);
+      try {
+        if (action === 'accept-all' || action === 'reject-all') {
+          const doc = await getOwnPlanDocument(app.db, surveyId, cityCode, docId);
+          keys = proposalKeys(doc.reading as PlanReading).filter((k) => !doc.decisions?.[k]);
+        }
+        if (keys.length === 0) return back(reply, 'planError=no-choice');
+        if (action === 'reject' || action === 'reject-all') {
+          await rejectProposals(app.db, { surveyId, cityCode, docId, reject: keys });
+          return back(reply, 'plan=rejected');
+        }
+        // A form without a version (an old page) is a conflict, never a blind overwrite.
+        await acceptProposals(app.db, { surveyId, cityCode, docId, accept: keys, expectedVersion: Number.isInteger(version) ? version : -1, actor: respondentActor(request), now: app.clock() });
+      } catch (err) {
+        if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+        throw err;
+      }
+      return back(reply, 'plan=accepted');
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/respond/shared-plans/:id', { schema: { hide: true }, preHandler: gate }, async (request, reply) => {
+    const { surveyId, cityCode } = request.respondent!;
+    const id = idOf(request.params.id);
+    const visible = (await listSharedPlans(app.db, surveyId, cityCode)).some((d) => d.id === id);
+    const doc = visible ? await findPlanDocument(app.db, id) : undefined;
+    if (!doc) {
+      return reply.code(404).header('cache-control', 'no-store').view('pages/respondent/message.hbs', { title: '計画書が見つかりません', message: 'この計画書は提供されていないか、閲覧できる期間ではありません。' });
+    }
+    return sendPlanFile(reply, app.db, doc);
+  });
+}
+
+export default respondentPlanPages;
