@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Once per run: PGlite snapshots (migrated, and seeded) that every file's database starts from.
+    globalSetup: ['test/support/pglite-snapshot.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Each file builds its own database (an in-memory PGlite, or its own PostgreSQL schema).
