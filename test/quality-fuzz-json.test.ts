@@ -9,7 +9,6 @@ import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 import { FUZZ_RUNS } from './support/fuzz-runs.js';
 
 const RUNS = FUZZ_RUNS;
-const HOST_CITY = '282049';
 const RESPONDENT_CITY = '282022'; // 尼崎市, a participant of the seeded demo survey
 
 let ctx: TestContext;
@@ -22,7 +21,11 @@ interface JsonRoute {
   properties: string[];
 }
 
-function jsonRoutes(doc: { paths: Record<string, Record<string, any>> }): JsonRoute[] {
+interface OpenApiOperation {
+  requestBody?: { content?: Record<string, { schema?: { properties?: object; items?: { properties?: object } } }> };
+}
+
+function jsonRoutes(doc: { paths: Record<string, Record<string, OpenApiOperation>> }): JsonRoute[] {
   const routes: JsonRoute[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {

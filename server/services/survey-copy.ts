@@ -72,7 +72,7 @@ export async function editMeasure(db: Db, surveyId: number, code: string, edit: 
   return db.transaction().execute(async (trx) => {
     const before = await findMeasure(trx, surveyId, code);
     if (!before) throw notFound('対策');
-    let after = before;
+    let after: typeof before;
     if (edit.action === 'rename') {
       if (edit.label.trim() === '' || edit.category.trim() === '') throw badRequest('対策の名称と分類を入力してください', [{ path: '/label', message: '対策の名称と分類を入力してください' }]);
       after = await updateMeasure(trx, before.id, { label: edit.label.trim(), category: edit.category.trim() });
