@@ -1,21 +1,14 @@
 // Generated bad input on the answer forms (respondent form, its Excel upload, the organiser's keyed-in answers):
 // FUZZ_RUNS forms per route (default 200; CI also runs 1,000), each with a valid session and CSRF token.
 // This file builds its own app and data (support/form-fuzz-world.ts), so it does not depend on any other file.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { FUZZ_RUNS } from './support/fuzz-runs.js';
-import { closeFormFuzz, FORM_FUZZ_AREAS, formPostRoutesOfApp, formRoutes, fuzzFormRoute, setUpFormFuzz } from './support/form-fuzz-world.js';
+import { describeFormFuzz, FORM_FUZZ_AREAS, formPostRoutesOfApp, formRoutes } from './support/form-fuzz-world.js';
 
-beforeAll(setUpFormFuzz, 120_000);
-afterAll(closeFormFuzz);
-
-describe('generated bad input on the answers forms', () => {
+describeFormFuzz('answers', FUZZ_RUNS, () => {
   it('the three form fuzz files together cover every form POST route the site has', () => {
     const routes = Object.keys(formRoutes()).sort();
     expect(formPostRoutesOfApp()).toEqual(routes);
     expect([...Object.values(FORM_FUZZ_AREAS).flat()].sort()).toEqual(routes);
   });
-
-  it.each(FORM_FUZZ_AREAS.answers)(`POST %s: ${FUZZ_RUNS} generated forms with a valid session and CSRF token, never a 5xx, stored data still valid`, async (path) => {
-    await fuzzFormRoute(path, FUZZ_RUNS);
-  }, 600_000);
 });

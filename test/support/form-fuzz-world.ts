@@ -4,7 +4,7 @@
 // satisfies the rules when read back through the API. Each quality-fuzz-*-forms test file calls setUpFormFuzz()
 // for its own app and data, so the files are independent of each other and of their order.
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrganiserByEmail } from '../../server/repositories/organisers.js';
 import { listMail } from '../../server/repositories/mail.js';
 import { buildTestApp, loginOrganiser, ORGANISER, type TestContext } from '../helper.js';
@@ -380,3 +380,15 @@ export const FORM_FUZZ_AREAS = {
   // roster and accounts, then the session forms (disabling accounts before adding them: the list stays short)
   accounts: ['/organiser/roster/:code', '/organiser/roster/import', '/organiser/roster/import/confirm', '/organiser/accounts/:id', '/organiser/accounts', '/logout', '/login'],
 } as const;
+
+/** Declares one area's fuzz file: its own app and data before, every route of the area with `runs` forms each. */
+export function describeFormFuzz(area: keyof typeof FORM_FUZZ_AREAS, runs: number, extra?: () => void): void {
+  beforeAll(setUpFormFuzz, 120_000);
+  afterAll(closeFormFuzz);
+  describe(`generated bad input on the ${area} forms`, () => {
+    extra?.();
+    it.each(FORM_FUZZ_AREAS[area])(`POST %s: ${runs} generated forms with a valid session and CSRF token, never a 5xx, stored data still valid`, async (path) => {
+      await fuzzFormRoute(path, runs);
+    }, 600_000);
+  });
+}
