@@ -371,12 +371,12 @@ export const FORM_FUZZ_AREAS = {
   surveys: [
     '/organiser/surveys/:id',
     // moving measures before adding them: the lists stay short
-    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry',
-    '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify',
-    '/organiser/surveys/:id/status',
+    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/status',
     // last: every survey it creates is read back by each later check
     '/organiser/surveys',
   ],
+  // invitations, their mail, reminders and the results notice
+  mail: ['/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry', '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify'],
   // roster and accounts, then the session forms (disabling accounts before adding them: the list stays short)
   accounts: ['/organiser/roster/:code', '/organiser/roster/import', '/organiser/roster/import/confirm', '/organiser/accounts/:id', '/organiser/accounts', '/logout', '/login'],
 } as const;
