@@ -3,8 +3,8 @@
 // it then starts the largest files first — and the fuzz files are the smallest. Elsewhere vitest's order is kept.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** The files that take longest (generated input, load, process start-up, the browser). */
-const SLOW = /\/(quality-fuzz-[^/]*|quality-load|quality-sigterm|quality-hostile-text|startup|[a-z]+-browser)\.test\.ts$/;
+/** The files that take longest: generated input, load, SIGTERM (several server starts), the browser. */
+const SLOW = /\/(quality-fuzz-[^/]*|quality-load|quality-sigterm|[a-z]+-browser)\.test\.ts$/;
 
 export class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
