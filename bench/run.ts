@@ -111,13 +111,13 @@ async function httpRuns(db: 'pglite' | 'postgres') {
         requests: [
           {
             method: 'PUT',
-            setupRequest: (req: any, context: any) => {
+            setupRequest: (req: object, context: { token?: string }) => {
               context.token = free.shift();
-              return { ...req, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...sampleResponse(app.info.measureCodes!, n++), version: versions.get(context.token) }) };
+              return { ...req, headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...sampleResponse(app.info.measureCodes!, n++), version: versions.get(context.token!) }) };
             },
-            onResponse: (status: number, body: string, context: any) => {
-              if (status === 200) versions.set(context.token, JSON.parse(body).version);
-              free.push(context.token);
+            onResponse: (status: number, body: string, context: { token?: string }) => {
+              if (status === 200) versions.set(context.token!, JSON.parse(body).version);
+              free.push(context.token!);
             },
           },
         ],

@@ -73,9 +73,9 @@ const time = async (fn: () => Promise<unknown>, runs: number) => {
 await computeResults(db, survey.id); // warm-up
 if (process.env.BENCH_TRACE) {
   // Prints each query of one results computation with its time, to see where the time goes.
-  const executor = db.getExecutor() as unknown as { executeQuery: (...a: any[]) => Promise<unknown> };
+  const executor = db.getExecutor() as unknown as { executeQuery: (...a: [{ sql: string }, ...unknown[]]) => Promise<unknown> };
   const original = executor.executeQuery.bind(executor);
-  executor.executeQuery = async (...a: any[]) => {
+  executor.executeQuery = async (...a: [{ sql: string }, ...unknown[]]) => {
     const t = performance.now();
     try {
       return await original(...a);
@@ -83,11 +83,10 @@ if (process.env.BENCH_TRACE) {
       console.error(`${(performance.now() - t).toFixed(1)} ms  ${String(a[0].sql).slice(0, 120)}`);
     }
   };
-  let t0w = 0;
   const t = performance.now();
   await computeResults(db, survey.id);
   console.error(`computeResults total ${(performance.now() - t).toFixed(1)} ms`);
-  t0w = performance.now();
+  const t0w = performance.now();
   const { organiserWorkbookData: owd } = await import('../server/services/workbooks.js');
   await owd(db, survey.id, new Date());
   console.error(`workbook data (traced) ${(performance.now() - t0w).toFixed(0)} ms`);

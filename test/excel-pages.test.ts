@@ -2,46 +2,21 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+import { Browser, findCsrfToken } from './support/browser.js';
 
 const TOYONAKA = '272035';
 let ctx: TestContext;
 let token: string;
-const jar = new Map<string, string>();
+let browser: Browser;
 
-function keepCookies(setCookie: string | string[] | undefined) {
-  for (const c of [setCookie ?? []].flat()) {
-    const [pair] = c.split(';');
-    const i = pair.indexOf('=');
-    jar.set(pair.slice(0, i), pair.slice(i + 1));
-  }
-}
-const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const page = (url: string) => browser.get(url);
+const cookieHeader = () => browser.cookieHeader;
+const csrfOf = (html: string) => findCsrfToken(html) ?? '';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-async function page(url: string) {
-  const res = await ctx.app.inject({ method: 'GET', url, headers: { cookie: cookieHeader(), accept: 'text/html' } });
-  keepCookies(res.headers['set-cookie']);
-  return res;
-}
-
-async function postForm(fields: Record<string, string>, file?: Buffer) {
-  const boundary = '----excel-page-test';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="調査票.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`));
-    parts.push(file, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/respond/questionnaire',
-    headers: { cookie: cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
-    payload: Buffer.concat(parts),
-  });
-  keepCookies(res.headers['set-cookie']);
-  return res;
-}
+/** Posts the questionnaire page's multipart form: these fields, and the workbook as its file when given. */
+const postForm = (fields: Record<string, string>, file?: Buffer) =>
+  browser.postMultipart('/respond/questionnaire', fields, file && { field: 'file', filename: '調査票.xlsx', data: file, contentType: XLSX });
 
 async function filledWorkbook(measureAnswer: string): Promise<Buffer> {
   const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/response/questionnaire.xlsx', headers: { cookie: cookieHeader() } });
@@ -57,14 +32,14 @@ async function filledWorkbook(measureAnswer: string): Promise<Buffer> {
 
 beforeAll(async () => {
   ctx = await buildTestApp({ seed: true });
+  browser = new Browser(ctx);
   const auth = await loginOrganiser(ctx);
   const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/surveys', headers: auth, payload: { title: 'Excel 画面の確認', hostCityCode: '282049', deadline: '2026-12-18' } });
   const id = created.json().id;
   await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/participants`, headers: auth, payload: { cityCodes: [TOYONAKA] } });
   await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${id}`, headers: auth, payload: { status: 'open' } });
   token = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/invitations`, headers: auth, payload: { cityCodes: [TOYONAKA] } })).json()[0].token;
-  const opened = await ctx.app.inject({ method: 'POST', url: `/r/${token}`, headers: { accept: 'text/html' } });
-  keepCookies(opened.headers['set-cookie']);
+  await browser.openLink(`/r/${token}`);
 });
 afterAll(() => ctx.close());
 

@@ -1,11 +1,13 @@
 // Builds the app on a fresh, migrated database for one test file: an in-memory PGlite by default,
 // or a schema of its own in PostgreSQL when DATABASE_URL is set (so files run in parallel).
+// PGlite starts from the run's migrated (or seeded) snapshot when the globalSetup built one.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
 import { type DatabaseHandle, openDatabase } from '../server/db/database.js';
@@ -13,6 +15,7 @@ import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDatabase } from '../server/db/seed.js';
 import { hashPassword } from '../server/domain/passwords.js';
 import { createOrganiser } from '../server/repositories/organisers.js';
+import { SEED_TODAY } from './support/pglite-snapshot.js';
 
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || undefined;
 
@@ -25,9 +28,25 @@ export interface TestContext {
 
 /** A fresh database: PGlite in memory, or a new PostgreSQL schema; migrated. */
 export async function openTestDatabase(): Promise<DatabaseHandle> {
+  return openFreshDatabase(false);
+}
+
+/** The globalSetup's snapshot file for PGlite, if this run has one (not on PostgreSQL, nor outside vitest's config). */
+function pgliteSnapshot(seeded: boolean): Blob | undefined {
+  if (TEST_DATABASE_URL) return undefined;
+  const files = inject('pgliteSnapshots');
+  return files ? new Blob([readFileSync(seeded ? files.seeded : files.migrated)]) : undefined;
+}
+
+/** Migrated, and seeded when asked: from the snapshot on PGlite, by running the migrations (and seed) otherwise. */
+async function openFreshDatabase(seeded: boolean): Promise<DatabaseHandle> {
   const schema = TEST_DATABASE_URL ? `test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
-  const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 });
-  await migrateToLatest(database.db, database.schema);
+  const snapshot = pgliteSnapshot(seeded);
+  const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5, pgliteSnapshot: snapshot });
+  if (!snapshot) {
+    await migrateToLatest(database.db, database.schema);
+    if (seeded) await seedDatabase(database.db, { today: SEED_TODAY });
+  }
   const close = database.close;
   return {
     ...database,
@@ -52,8 +71,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function buildTestApp(
   opts: { seed?: boolean; env?: Record<string, string>; clock?: () => Date; mailRetryDelaysMs?: number[] } = {},
 ): Promise<TestContext> {
-  const database = await openTestDatabase();
-  if (opts.seed) await seedDatabase(database.db, { today: new Date('2026-11-21T00:00:00Z') });
+  const database = await openFreshDatabase(opts.seed === true);
   const config = testConfig(opts.env);
   const app = await buildApp(config, { database, clock: opts.clock, mailRetryDelaysMs: opts.mailRetryDelaysMs });
   await app.ready();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../server/repositories/audit.js';
 import { buildTestApp, type TestContext } from './helper.js';
 import { Browser, createAccount, textOf } from './organiser-support.js';
+import { findCsrfToken } from './support/browser.js';
 
 let ctx: TestContext;
 const ADMIN = { email: 'admin@city.nishinomiya.example.lg.jp', password: 'admin-password-123' };
@@ -98,7 +99,7 @@ describe('accounts', () => {
     expect(textOf(page.body)).toContain('管理者のみ');
     const admin = new Browser(ctx);
     await admin.login(ADMIN.email, ADMIN.password);
-    const token = /name="_csrf" value="([^"]+)"/.exec((await staff.get('/organiser/roster')).body)?.[1] ?? 'x';
+    const token = findCsrfToken((await staff.get('/organiser/roster')).body) ?? 'x';
     const post = await staff.post('/organiser/accounts', { _csrf: token, email: 'sneaky@example.lg.jp', name: '', role: 'admin', password: 'sneaky-password' });
     expect(post.statusCode).toBe(403);
   });

@@ -3,23 +3,15 @@
 // a refusing server yields 送信失敗, visible with its error, and a retry; reminders and the outbox.
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../server/repositories/audit.js';
 import { upsertRoster } from '../server/services/cities.js';
 import { SYSTEM_ACTOR } from '../server/repositories/audit.js';
 import { buildTestApp, type TestContext } from './helper.js';
 import { Browser, createAccount, textOf } from './organiser-support.js';
+import { type MailCapture, parseMail, startMailCapture } from './support/mail-capture.js';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-const received: Received[] = [];
-const refused = new Set<string>();
-let smtp: SMTPServer;
+let smtp: MailCapture;
 let ctx: TestContext;
 let browser: Browser;
 let surveyId: number;
@@ -30,55 +22,9 @@ const CITIES = [
   { code: '302015', name: '和歌山市', email: 'joho@wakayama.example.lg.jp' },
 ];
 
-/** Decodes RFC 2047 encoded words (adjacent words joined before UTF-8 decoding, as a mail client does). */
-function decodeHeader(value: string): string {
-  return value.replace(/(=\?UTF-8\?([BQ])\?([^?]*)\?=\s*)+/gi, (run) => {
-    const bytes = [...run.matchAll(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi)].map(([, enc, data]) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64')
-        : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1'),
-    );
-    return Buffer.concat(bytes).toString('utf8');
-  });
-}
-
-function parseMessage(raw: string) {
-  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfolded)?.[1] ?? '';
-  let body = rest.join('\n\n');
-  const cte = header('Content-Transfer-Encoding').toLowerCase();
-  if (cte === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (cte === 'quoted-printable') {
-    body = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-  }
-  return { rawSubject: header('Subject'), subject: decodeHeader(header('Subject')), to: header('To'), body };
-}
-
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (refused.has(address.address)) {
-        const err = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });
-        return callback(err);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
-  ctx = await buildTestApp({ seed: true, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'joho@city.nishinomiya.example.lg.jp' }, mailRetryDelaysMs: [20, 20] });
+  smtp = await startMailCapture();
+  ctx = await buildTestApp({ seed: true, env: { SMTP_URL: smtp.url, MAIL_FROM: 'joho@city.nishinomiya.example.lg.jp' }, mailRetryDelaysMs: [20, 20] });
   const roster = CITIES.map((c) => ({ code: c.code, name: c.name, prefecture: '近畿', population: 350000, email: c.email }));
   await upsertRoster(ctx.database.db, roster, SYSTEM_ACTOR);
   await createAccount(ctx, 'staff@city.nishinomiya.example.lg.jp', 'staff-password-123', 'staff');
@@ -95,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctx.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 const statusOf = (html: string, code: string) => new RegExp(`data-city="${code}" data-status="([a-z_]+)">(?:<span[^>]*>)?([^<]*)`).exec(html)?.slice(1);
@@ -110,16 +56,16 @@ describe('invitations by e-mail', () => {
 
     // the page answered at once; the mail worker sends in the background
     await ctx.app.mailer.drain();
-    expect(received).toHaveLength(3);
+    expect(smtp.mails).toHaveLength(3);
     for (const city of CITIES) {
-      const message = received.find((m) => m.to.includes(city.email));
+      const message = smtp.mails.find((m) => m.rcptTo.includes(city.email));
       expect(message, city.name).toBeDefined();
-      const mail = parseMessage(message!.raw);
+      const mail = message!;
       expect(mail.rawSubject).toMatch(/^=\?UTF-8\?[BQ]\?/i);
       expect(mail.subject).toBe(`【西宮市】「令和8年度 中核市情報化推進計画調査」へのご回答のお願い（${city.name}様）`);
       expect(mail.to).toContain(city.email);
-      expect(mail.body).toContain('2026年12月25日');
-      const url = /http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]+/.exec(mail.body)![0];
+      expect(mail.text).toContain('2026年12月25日');
+      const url = /http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
       const respondent = new Browser(ctx);
       const opened = await respondent.openLink(url.replace('http://survey.example.lg.jp', ''));
       expect(opened.statusCode).toBe(303);
@@ -133,14 +79,14 @@ describe('invitations by e-mail', () => {
 
   it('a refusing server shows 送信失敗 with the SMTP error, and a retry sends it once the server accepts', async () => {
     const nara = CITIES[1];
-    refused.add(nara.email);
-    const before = received.length;
+    smtp.refused.add(nara.email);
+    const before = smtp.mails.length;
     // re-issuing a link that is in use asks first, naming the city
     const ask = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code] }, `/organiser/surveys/${surveyId}/invitations`);
     expect(ask.statusCode).toBe(200);
     expect(textOf(ask.body)).toContain('リンクの再発行の確認');
     expect(textOf(ask.body)).toContain(nara.name);
-    expect(received.length).toBe(before);
+    expect(smtp.mails.length).toBe(before);
     const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code], confirm: '1' }, `/organiser/surveys/${surveyId}/invitations`);
     expect(res.statusCode).toBe(303);
     await ctx.app.mailer.drain();
@@ -150,15 +96,15 @@ describe('invitations by e-mail', () => {
     expect(status).toBe('failed');
     expect(label).toBe('送信失敗');
     expect(textOf(page.body)).toMatch(/送信失敗 （3 回試行）: .*550/);
-    expect(received.length).toBe(before);
+    expect(smtp.mails.length).toBe(before);
 
-    refused.delete(nara.email);
+    smtp.refused.delete(nara.email);
     const mailId = /\/mails\/(\d+)\/retry/.exec(page.body)![1];
     const retried = await browser.post(`/organiser/surveys/${surveyId}/mails/${mailId}/retry`, {}, `/organiser/surveys/${surveyId}/invitations`);
     expect(textOf((await browser.get(retried.headers.location as string)).body)).toContain('再送します');
     await ctx.app.mailer.drain();
-    expect(received.length).toBe(before + 1);
-    expect(received.at(-1)!.to).toEqual([nara.email]);
+    expect(smtp.mails.length).toBe(before + 1);
+    expect(smtp.mails.at(-1)!.rcptTo).toEqual([nara.email]);
     page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
     expect(statusOf(page.body, nara.code)?.[0]).toBe('sent');
   });
@@ -169,11 +115,11 @@ describe('invitations by e-mail', () => {
     const text = textOf(preview.body);
     expect(text).toContain('3 団体に督促メールを送る');
     expect(text).not.toMatch(/<li>西宮市/);
-    const before = received.length;
+    const before = smtp.mails.length;
     const sent = await browser.post(`/organiser/surveys/${surveyId}/reminders`, {}, `/organiser/surveys/${surveyId}/reminders`);
     expect(textOf((await browser.get(sent.headers.location as string)).body)).toContain('督促メール: 送信 3 件');
     await ctx.app.mailer.drain();
-    const reminders = received.slice(before).map((m) => parseMessage(m.raw));
+    const reminders = smtp.mails.slice(before);
     expect(reminders).toHaveLength(3);
     expect(reminders.every((m) => m.subject.startsWith('【再送・ご回答のお願い】'))).toBe(true);
     const page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);
@@ -191,12 +137,12 @@ describe('invitations by e-mail', () => {
       `/organiser/surveys/${surveyId}/mail-texts`,
     );
     expect(ok.statusCode).toBe(303);
-    const before = received.length;
+    const before = smtp.mails.length;
     await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: ['302015'], confirm: '1' }, `/organiser/surveys/${surveyId}/invitations`);
     await ctx.app.mailer.drain();
-    const mail = parseMessage(received[before].raw);
+    const mail = smtp.mails[before];
     expect(mail.subject).toBe('和歌山市様へ 調査のお願い');
-    expect(mail.body).toMatch(/回答はこちら: http:\/\/survey\.example\.lg\.jp\/r\//);
+    expect(mail.text).toMatch(/回答はこちら: http:\/\/survey\.example\.lg\.jp\/r\//);
     const audit = await listAudit(ctx.database.db, { entity: 'survey', surveyId });
     expect(audit.map((a) => a.action)).toContain('mail-text:invitation');
   });
@@ -204,17 +150,17 @@ describe('invitations by e-mail', () => {
   it('the API (send: true) mails the same edited text as the console, and still answers [{ cityCode, url, token }]', async () => {
     const session = await ctx.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'staff@city.nishinomiya.example.lg.jp', password: 'staff-password-123' } });
     const authorization = `Bearer ${session.json().token}`;
-    const before = received.length;
+    const before = smtp.mails.length;
     const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${surveyId}/invitations`, headers: { authorization }, payload: { cityCodes: ['272272'], send: true } });
     expect(res.statusCode).toBe(201);
     const [item] = res.json();
     expect(item).toMatchObject({ cityCode: '272272', mail: { status: 'queued', to: CITIES[0].email } });
-    expect(item.url).toBe(`http://survey.example.lg.jp/r/${item.token}`);
     await ctx.app.mailer.drain();
-    expect(received).toHaveLength(before + 1);
-    const mail = parseMessage(received[before].raw);
+    expect(item.url).toBe(`http://survey.example.lg.jp/r/${item.token}`);
+    expect(smtp.mails).toHaveLength(before + 1);
+    const mail = smtp.mails[before];
     expect(mail.subject).toBe('東大阪市様へ 調査のお願い');
-    expect(mail.body).toContain(`回答はこちら: ${item.url}`);
+    expect(mail.text).toContain(`回答はこちら: ${item.url}`);
   });
 });
 
@@ -237,16 +183,16 @@ describe('outbox without SMTP', () => {
       expect(eml.headers['content-type']).toContain('message/rfc822');
       // opened by Outlook / Thunderbird as a draft to send
       expect(eml.body).toMatch(/^X-Unsent: 1\r?$/m);
-      const parsed = parseMessage(eml.body);
+      const parsed = parseMail(eml.body);
       expect(parsed.to).toContain('joho@higashiosaka.example.lg.jp');
       expect(parsed.subject).toContain('東大阪市様');
-      expect(parsed.body).toMatch(/http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]{20,}/);
+      expect(parsed.text).toMatch(/http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]{20,}/);
       const zipRes = await b.get(`/organiser/surveys/${id}/outbox.zip`);
       expect(zipRes.headers['content-type']).toBe('application/zip');
       const zip = await JSZip.loadAsync(zipRes.rawPayload);
       const names = Object.keys(zip.files);
       expect(names).toHaveLength(1);
-      expect(parseMessage(await zip.file(names[0])!.async('string')).subject).toContain('東大阪市様');
+      expect(parseMail(await zip.file(names[0])!.async('string')).subject).toContain('東大阪市様');
     } finally {
       await local.close();
     }

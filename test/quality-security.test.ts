@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleResponse } from '../bench/sample-response.js';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+import { Browser } from './support/browser.js';
 
 let ctx: TestContext;
 let organiser: { authorization: string };
@@ -85,9 +86,10 @@ describe('respondent credentials', () => {
   });
 
   it('a form POST without its CSRF token is refused', async () => {
-    const opened = await ctx.app.inject({ method: 'POST', url: `/r/${tokens[CITY_A]}` });
-    const cookie = [opened.headers['set-cookie']].flat().filter(Boolean).map((c) => String(c).split(';')[0]).join('; ');
-    const res = await ctx.app.inject({ method: 'POST', url: '/respond', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'action=save&contact.department=x' });
+    const respondent = new Browser(ctx);
+    await respondent.openLink(`/r/${tokens[CITY_A]}`);
+    expect(respondent.cookies.has('respondent_session')).toBe(true);
+    const res = await respondent.postForm('/respond', { action: 'save', 'contact.department': 'x' });
     expect(res.statusCode).toBe(403);
   });
 });

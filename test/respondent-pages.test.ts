@@ -1,55 +1,31 @@
 // The respondent's pages: personal link → session cookie, the form (save / submit / errors / conflict),
 // confirmation, read-only after closing, CSRF, escaping, and the receipt mail over SMTP.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 import { completeAnswer, HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
+import { Browser, findCsrfToken } from './support/browser.js';
+import { startMailCapture } from './support/mail-capture.js';
 
 let ctx: TestContext;
 let auth: { authorization: string };
 let surveyId: number;
 let token: string;
 let measureCodes: string[];
-const jar = new Map<string, string>();
+let browser: Browser;
 
-function keepCookies(setCookie: string | string[] | undefined) {
-  for (const c of [setCookie ?? []].flat()) {
-    const [pair] = c.split(';');
-    const i = pair.indexOf('=');
-    jar.set(pair.slice(0, i), pair.slice(i + 1));
-  }
-}
-const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
-async function page(url: string) {
-  const res = await ctx.app.inject({ method: 'GET', url, headers: { cookie: cookieHeader(), accept: 'text/html' } });
-  keepCookies(res.headers['set-cookie']);
-  return res;
-}
-/** Presses the personal-link page's button (POST to the same path), as a browser does. */
-async function openLink(url: string) {
-  const res = await ctx.app.inject({ method: 'POST', url, headers: { cookie: cookieHeader(), accept: 'text/html' } });
-  keepCookies(res.headers['set-cookie']);
-  return res;
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const page = (url: string) => browser.get(url);
+const cookieHeader = () => browser.cookieHeader;
+const csrfOf = (html: string) => findCsrfToken(html) ?? '';
+/** Opens the personal link as a person does: its page, then the 「回答画面を開く」 button (a POST). */
+const openLink = (url: string) => browser.openLink(url);
 const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)?.[1] ?? '';
 
 /** Posts the form as a browser would: fields from `values`, the page's CSRF token and version. */
 async function post(values: Record<string, string>, opts: { csrf?: string | null; version?: string } = {}) {
   const form = await page('/respond');
-  const body = new URLSearchParams({ ...values, version: opts.version ?? versionOf(form.body) });
-  if (opts.csrf !== null) body.set('_csrf', opts.csrf ?? csrfOf(form.body));
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/respond',
-    headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-    payload: body.toString(),
-  });
-  keepCookies(res.headers['set-cookie']);
-  return res;
+  const fields: Record<string, string> = { ...values, version: opts.version ?? versionOf(form.body) };
+  if (opts.csrf !== null) fields._csrf = opts.csrf ?? csrfOf(form.body);
+  return browser.postForm('/respond', fields);
 }
 
 function formValues(): Record<string, string> {
@@ -74,6 +50,7 @@ function formValues(): Record<string, string> {
 
 beforeAll(async () => {
   ctx = await buildTestApp({ seed: true });
+  browser = new Browser(ctx);
   auth = await loginOrganiser(ctx);
   surveyId = await openDemoSurvey(ctx, auth);
   [{ token }] = await invite(ctx, auth, surveyId, [HAKODATE]);
@@ -245,23 +222,8 @@ describe('the form', () => {
 
 describe('receipt mail', () => {
   it('on submit, a receipt with the summary goes to the roster address and the contact address of the same domain, once per real change', async () => {
-    const received: Array<{ to: string; data: string }> = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let data = '';
-        stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), data });
-          callback();
-        });
-      },
-    });
-    smtp.listen(0, '127.0.0.1');
-    await once(smtp.server, 'listening');
-    const port = (smtp.server.address() as AddressInfo).port;
-    const mailCtx = await buildTestApp({ seed: true, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    const smtp = await startMailCapture();
+    const mailCtx = await buildTestApp({ seed: true, env: { SMTP_URL: smtp.url } });
     try {
       const mailAuth = await loginOrganiser(mailCtx);
       await mailCtx.app.inject({ method: 'PUT', url: '/api/v1/cities', headers: mailAuth, payload: [{ code: HAKODATE, name: '函館市', prefecture: '北海道', population: 251084, email: 'joho@city.hakodate.example.lg.jp' }] });
@@ -271,9 +233,9 @@ describe('receipt mail', () => {
       await mailCtx.app.inject({ method: 'PUT', url: '/api/v1/response', headers, payload: { version: 0, ...completeAnswer(measureCodes) } });
       const res = await mailCtx.app.inject({ method: 'POST', url: '/api/v1/response/submit', headers });
       expect(res.statusCode).toBe(200);
-      for (let i = 0; i < 300 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(received).toHaveLength(1);
-      expect(received[0].to).toBe('joho@city.hakodate.example.lg.jp,johoseisaku@city.hakodate.example.lg.jp');
+      await smtp.waitFor(1, 30_000);
+      expect(smtp.mails).toHaveLength(1);
+      expect(smtp.mails[0].rcptTo).toEqual(['joho@city.hakodate.example.lg.jp', 'johoseisaku@city.hakodate.example.lg.jp']);
       // a repeated submit of the same answers sends no second receipt
       expect((await mailCtx.app.inject({ method: 'POST', url: '/api/v1/response/submit', headers })).statusCode).toBe(200);
       const receipts = () => mailCtx.database.db.selectFrom('mail_messages').selectAll().where('kind', '=', 'receipt').execute();
@@ -286,7 +248,7 @@ describe('receipt mail', () => {
       expect(rows[0].body).toContain('函館市情報化推進計画');
     } finally {
       await mailCtx.close();
-      smtp.close();
+      await smtp.close();
     }
   });
 });

@@ -115,8 +115,9 @@ describe('respondent results page', () => {
   it('is shown to a respondent only once the survey is 結果公表', async () => {
     const issued = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${fixture.surveyId}/invitations`, headers: auth, payload: { cityCodes: [await firstCity()] } });
     expect(issued.statusCode).toBe(201);
-    const opened = await ctx.app.inject({ method: 'POST', url: new URL(issued.json()[0].url).pathname });
-    const cookie = [opened.headers['set-cookie']].flat().filter(Boolean).map((c) => String(c).split(';')[0]).join('; ');
+    const respondent = new Browser(ctx);
+    await respondent.openLink(new URL(issued.json()[0].url).pathname);
+    const cookie = respondent.cookieHeader;
     expect(cookie).toContain('respondent_session=');
 
     const before = await page('/respond/results', { cookie });

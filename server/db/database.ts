@@ -32,6 +32,8 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** PGlite data directory; when absent with no databaseUrl, an in-memory PGlite (tests). */
   pgliteDir?: string;
+  /** PGlite only: start from this dumpDataDir() tarball instead of an empty cluster (tests start migrated). */
+  pgliteSnapshot?: Blob;
   /** PostgreSQL only: put every table in this schema (tests isolate files this way). */
   schema?: string;
   /** Pool size for PostgreSQL. */
@@ -44,7 +46,7 @@ const keepDateString = (value: string) => value;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
-  return openPglite(options.pgliteDir);
+  return openPglite(options.pgliteDir, options.pgliteSnapshot);
 }
 
 async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -80,9 +82,9 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   return { db, kind: 'postgres', schema, close: () => db.destroy() };
 }
 
-async function openPglite(dir?: string): Promise<DatabaseHandle> {
+async function openPglite(dir?: string, snapshot?: Blob): Promise<DatabaseHandle> {
   if (dir) mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir, parsers: { [DATE_OID]: keepDateString } });
+  const pglite = await PGlite.create({ dataDir: dir, loadDataDir: snapshot, parsers: { [DATE_OID]: keepDateString } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };
 }

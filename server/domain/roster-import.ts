@@ -94,17 +94,24 @@ export function parseCsv(text: string, limits?: { maxRows: number; maxColumns: n
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      }
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
     else if (ch === ',') endField();
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField(), endRow();
+      endField();
+      endRow();
     } else field += ch;
   }
-  if (field !== '' || row.length > 0) endField(), endRow();
+  if (field !== '' || row.length > 0) {
+    endField();
+    endRow();
+  }
   return rows;
 }
 

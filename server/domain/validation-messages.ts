@@ -5,6 +5,7 @@ import type { FieldError } from './errors.js';
 export interface SchemaError {
   keyword: string;
   instancePath: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the shape of Ajv's own ErrorObject.params
   params: Record<string, any>;
   message?: string;
 }

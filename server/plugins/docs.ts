@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorBody } from '../schemas/common.js';
+import { API_DESCRIPTION } from './docs-description.js';
 
 async function docsPlugin(app: FastifyInstance, opts: { publicUrl: string }) {
   app.addSchema(ErrorBody);
@@ -12,7 +13,7 @@ async function docsPlugin(app: FastifyInstance, opts: { publicUrl: string }) {
       openapi: '3.0.3',
       info: {
         title: '中核市情報化推進計画調査 API',
-        description: 'JSON API（契約: shared/API.md, version 1）',
+        description: API_DESCRIPTION,
         version: '1',
       },
       servers: [{ url: opts.publicUrl }],

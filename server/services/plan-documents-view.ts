@@ -138,9 +138,13 @@ export async function libraryRows(db: Db, surveyId: number) {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- the control characters are what is matched
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/g;
+
 /** The zip entry name of a document: <団体コード>_<市名>_<file>, made safe for every file system. */
 export function zipEntryName(cityCode: string, cityName: string, fileName: string): string {
-  return `${cityCode}_${cityName}_${fileName}`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
+  // control characters too (a name must never carry one into an archive)
+  return `${cityCode}_${cityName}_${fileName}`.replace(/[\\/:*?"<>|]/g, '_').replace(CONTROL_CHARACTERS, '_');
 }
 
 /** Other cities' shared plans for a city that submitted, once published (empty otherwise). */

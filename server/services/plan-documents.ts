@@ -40,6 +40,7 @@ export function parseShareable(value: unknown): Shareable | undefined {
 }
 
 export function cleanFileName(raw: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what a file name must not keep
   const name = (raw ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 200);
   if (name === '') {
     const message = 'ファイル名（fileName）を指定してください。';

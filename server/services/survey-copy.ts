@@ -98,7 +98,7 @@ export async function editMeasure(db: Db, surveyId: number, code: string, edit: 
     const survey = await getSurveyOr404(trx, surveyId);
     const before = await findMeasure(trx, surveyId, code);
     if (!before) throw notFound('対策');
-    let after = before;
+    let after: typeof before;
     if (edit.action === 'rename') {
       if (survey.status === 'published') throw conflict('結果公表中の調査の対策名は変更できません。先に結果の公表を取り下げてください');
       const category = edit.category?.trim() ?? before.category;

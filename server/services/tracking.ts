@@ -54,13 +54,13 @@ export async function trackCities(db: Db, survey: Survey): Promise<CityTracking[
     const last = cityMails.at(-1);
     let status: CityStatus = 'not_sent';
     let at: Date | null = null;
-    if (p.response_status === 'submitted') (status = 'submitted'), (at = p.submitted_at);
-    else if (p.response_status === 'draft') (status = 'draft'), (at = p.response_updated_at);
-    else if (last?.status === 'failed') (status = 'failed'), (at = last.created_at); // the newest attempt failed: keep it visible
-    else if (opened) (status = 'opened'), (at = opened);
-    else if (last?.status === 'sent') (status = 'sent'), (at = last.sent_at);
-    else if (last?.status === 'outbox' || last?.status === 'queued') (status = 'outbox'), (at = last.created_at);
-    else if (active) (status = 'link_issued'), (at = active.issued_at);
+    if (p.response_status === 'submitted') [status, at] = ['submitted', p.submitted_at];
+    else if (p.response_status === 'draft') [status, at] = ['draft', p.response_updated_at];
+    else if (last?.status === 'failed') [status, at] = ['failed', last.created_at]; // the newest attempt failed: keep it visible
+    else if (opened) [status, at] = ['opened', opened];
+    else if (last?.status === 'sent') [status, at] = ['sent', last.sent_at];
+    else if (last?.status === 'outbox' || last?.status === 'queued') [status, at] = ['outbox', last.created_at];
+    else if (active) [status, at] = ['link_issued', active.issued_at];
     return {
       cityCode: p.city_code,
       name: p.name,

@@ -1,19 +1,19 @@
-// Property-based bad input against every form POST of the site (organiser console, respondent form, Excel
-// and roster uploads, login/logout): 1,000 generated bodies per route, each sent as a signed-in browser
-// would — session cookie plus the page's CSRF token — so validation is really reached. Never a 5xx, and
-// what was stored still satisfies the rules when read back through the API.
+// Property-based bad input against the site's form POSTs (organiser console, respondent form, Excel and
+// roster uploads, login/logout): generated bodies per route, each sent as a signed-in browser would — session
+// cookie plus the page's CSRF token — so validation is really reached. Never a 5xx, and what was stored still
+// satisfies the rules when read back through the API. Each quality-fuzz-*-forms test file calls setUpFormFuzz()
+// for its own app and data, so the files are independent of each other and of their order.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOrganiserByEmail } from '../server/repositories/organisers.js';
-import { listMail } from '../server/repositories/mail.js';
-import { buildTestApp, loginOrganiser, ORGANISER, type TestContext } from './helper.js';
-import { Browser, createAccount, csrfTokenOf } from './organiser-support.js';
-import { completeAnswer } from './respondent-fixtures.js';
-import { BOUNDARY, formBody, formPairs, formPostRoutes, hostileText, junkParam, multipart, type Pair, rawTail, urlencoded, valueOf } from './support/form-fuzz.js';
-import { cityCodeText, dateText, emailText, filename, NOT_IN_ROSTER, questionnaireVariants, respondentBody, rosterCsv, text, versionText } from './support/form-values.js';
-import { expectStoredDataValid } from './support/stored-rules.js';
+import { findOrganiserByEmail } from '../../server/repositories/organisers.js';
+import { listMail } from '../../server/repositories/mail.js';
+import { buildTestApp, loginOrganiser, ORGANISER, type TestContext } from '../helper.js';
+import { Browser, createAccount, csrfTokenOf } from '../organiser-support.js';
+import { completeAnswer } from '../respondent-fixtures.js';
+import { BOUNDARY, formBody, formPairs, formPostRoutes, hostileText, junkParam, multipart, type Pair, rawTail, urlencoded, valueOf } from './form-fuzz.js';
+import { cityCodeText, dateText, emailText, filename, NOT_IN_ROSTER, questionnaireVariants, respondentBody, rosterCsv, text, versionText } from './form-values.js';
+import { expectStoredDataValid } from './stored-rules.js';
 
-const RUNS = 1000;
 const DEMO = 1; // the seeded, opened demo survey (host 西宮市)
 const RESPONDENT_CITY = '282022'; // 尼崎市 answers through the form
 const KEYED_CITY = '282031'; // 明石市: the organiser keys in its answers
@@ -44,7 +44,8 @@ async function makeSurvey(title: string, cityCodes: string[]): Promise<number> {
   return id;
 }
 
-beforeAll(async () => {
+/** Builds this file's own app and data: the seeded demo survey, three surveys made through the API, mail, a keyed answer. */
+export async function setUpFormFuzz(): Promise<void> {
   // NODE_ENV=production: templates compiled once, as deployed (otherwise every error page recompiles them)
   ctx = await buildTestApp({ seed: true, env: { NODE_ENV: 'production' } });
   api = await loginOrganiser(ctx);
@@ -58,7 +59,7 @@ beforeAll(async () => {
   measureCodes = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${DEMO}`, headers: api })).json().measures.map((m: { code: string }) => m.code);
   respondentToken = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${DEMO}/invitations`, headers: api, payload: { cityCodes: [RESPONDENT_CITY] } })).json()[0].token;
   respondent = new Browser(ctx);
-  expect((await respondent.openLink(`/r/${respondentToken}`)).statusCode).toBe(303);
+  expect((await respondent.get(`/r/${respondentToken}`)).statusCode).toBe(303);
 
   const mailCities = ['012025', '012041', '022012'];
   await ctx.app.inject({
@@ -81,8 +82,13 @@ beforeAll(async () => {
   const download = await ctx.app.inject({ method: 'GET', url: '/api/v1/response/questionnaire.xlsx', headers: { authorization: `Bearer ${respondentToken}` } });
   expect(download.statusCode).toBe(200);
   questionnaires = await questionnaireVariants(download.rawPayload);
-}, 120_000);
-afterAll(() => ctx.close());
+}
+
+export const closeFormFuzz = () => ctx.close();
+
+/** The form POST routes the running app has (read from Fastify's route tree). */
+export const formPostRoutesOfApp = () => formPostRoutes(ctx.app);
+
 
 type Who = 'organiser' | 'respondent' | 'anonymous';
 interface FormRoute {
@@ -107,7 +113,7 @@ async function demoVersion(cityCode: string) {
   return (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${DEMO}/responses/${cityCode}`, headers: api })).json().version as number;
 }
 
-function formRoutes(): Record<string, FormRoute> {
+export function formRoutes(): Record<string, FormRoute> {
   const setup = `/organiser/surveys/${setupSurvey}`;
   const rosterRow = fc.record({ code: valueOf(cityCodeText), name: valueOf(text), prefecture: valueOf(fc.constant('兵庫県')), population: valueOf(fc.constantFrom('480123', '-1', '1e9', '９９')), populationDate: valueOf(dateText), email: valueOf(emailText) }, { requiredKeys: [] });
   return {
@@ -218,7 +224,18 @@ function formRoutes(): Record<string, FormRoute> {
       who: 'organiser',
       page: `${setup}/invitations`,
       url: param(fc.constant(String(setupSurvey))).map((id) => `/organiser/surveys/${id}/invitations`),
-      body: formBody({ scope: fc.constantFrom('all', 'selected'), cityCodes: cityCodeText }, fc.constantFrom<Pair[]>([['scope', 'selected'], ['cityCodes', '012025']], [['scope', 'all']])),
+      body: formBody(
+        { scope: fc.constantFrom('all', 'selected'), cityCodes: cityCodeText, confirm: fc.constantFrom('1', '0', '') },
+        fc.constantFrom<Pair[]>([['scope', 'selected'], ['cityCodes', '012025']], [['scope', 'selected'], ['cityCodes', '012025'], ['confirm', '1']], [['scope', 'all']]),
+      ),
+    },
+    '/organiser/surveys/:id/mail-merge': {
+      who: 'organiser',
+      page: `${setup}/invitations`,
+      url: param(fc.constant(String(setupSurvey))).map((id) => `/organiser/surveys/${id}/mail-merge`),
+      body: formPairs({ kind: fc.constantFrom('invitation', 'reminder', 'other', ''), encoding: fc.constantFrom('sjis', 'utf8', 'latin1', '') }),
+      // a CSV download, not a page
+      check: (res) => (res.statusCode === 200 && !String(res.headers['content-type']).startsWith('text/csv') ? `not a CSV: ${res.headers['content-type']}` : null),
     },
     '/organiser/surveys/:id/mails/:mailId/retry': {
       who: 'organiser',
@@ -286,7 +303,6 @@ function formRoutes(): Record<string, FormRoute> {
       file: { field: 'file', data: fc.record({ filename, data: fc.oneof(fc.constantFrom(...questionnaires), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), rosterCsv()) }) },
       version: () => demoVersion(RESPONDENT_CITY),
     },
-    // Plan documents: mostly junk files (refused before the worker), now and then a real text plan (read in the worker).
     '/respond/plans': {
       who: 'respondent',
       page: '/respond',
@@ -313,6 +329,18 @@ function formRoutes(): Record<string, FormRoute> {
       body: formPairs({ do: fc.constantFrom('accept', 'accept-all', 'reject', 'reject-all', 'delete'), key: fc.constantFrom('plan.name', 'plan.periodStart', 'measure.M09', 'measure.M99', 'plan.bogus', 'x'), version: versionText }),
       version: () => demoVersion(RESPONDENT_CITY),
     },
+
+    // the conflict page's choice (field by field), and discarding unsubmitted changes
+    '/respond/merge': {
+      who: 'respondent',
+      page: '/respond',
+      url: fc.constant('/respond/merge'),
+      body: fc
+        .tuple(respondentBody(measureCodes), versionText, fc.constantFrom('merge', 'mine', 'theirs', 'x', ''), fc.constantFrom('save', 'submit', ''), fc.constantFrom('/contact/department', '/plan/periodStart', '/measures/M01', '/nope', ''), fc.constantFrom('mine', 'theirs', ''))
+        .map(([pairs, v, choice, intent, path, pick]) => [...pairs, ['version', v], ['choice', choice], ['intent', intent], [`pick:${path}`, pick]] as Pair[]),
+      version: () => demoVersion(RESPONDENT_CITY),
+    },
+    '/respond/discard': { who: 'respondent', page: '/respond', url: fc.constant('/respond/discard'), body: formPairs({ version: versionText }), version: () => demoVersion(RESPONDENT_CITY) },
   };
 }
 
@@ -340,61 +368,76 @@ async function send(route: FormRoute, csrf: string, sample: { url: string; pairs
   });
 }
 
-describe('generated bad input on every form POST', () => {
-  it('the fuzz covers every form POST route the site has', () => {
-    expect(formPostRoutes(ctx.app)).toEqual(Object.keys(formRoutes()).sort());
+/** Sends `runs` generated forms to one route as a signed-in browser; never a 5xx, stored data still valid, pages still render. */
+export async function fuzzFormRoute(path: string, runs: number): Promise<void> {
+  const route = formRoutes()[path];
+  const page = await browsers()[route.who].get(route.page);
+  expect(page.statusCode, `GET ${route.page}`).toBe(200);
+  const csrf = csrfTokenOf(page.body);
+  const statuses = new Map<number, number>();
+  const failures: string[] = [];
+  let csrfRefusals = 0;
+  const sample = fc.record({
+    url: route.url,
+    pairs: route.body,
+    tail: rawTail,
+    multipart: route.file ? fc.boolean() : fc.constant(false),
+    file: route.file ? fc.option(route.file.data, { freq: 6 }) : fc.constant(null),
+    headers: route.extraHeaders ?? fc.constant({}),
   });
+  await fc.assert(
+    fc.asyncProperty(sample, async (s) => {
+      const res = await send(route, csrf, s);
+      statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      const ownToken = !s.pairs.some(([k]) => k === '_csrf') && !(s.tail ?? '').includes('_csrf');
+      if (res.statusCode === 403 && /有効期限が切れ/.test(res.body) && ownToken) csrfRefusals++;
+      const problem = res.statusCode >= 500 ? `${res.statusCode}: ${res.body.replace(/\s+/g, ' ').slice(0, 300)}` : route.check?.(res);
+      if (problem) failures.push(`${s.url} ${problem} ← ${JSON.stringify(s.pairs).slice(0, 300)}`);
+      return !problem;
+    }),
+    { numRuns: runs, endOnFailure: true },
+  ).catch(() => undefined);
+  expect(failures).toEqual([]);
+  // Validation was reached: the CSRF check refused only bodies that carried a second _csrf of their own.
+  expect(csrfRefusals, `CSRF refusals of bodies with the page's own token; statuses ${JSON.stringify([...statuses])}`).toBe(0);
+  expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(runs);
+  await expectStoredDataValid(ctx, api, { completeSubmissionsIn: [DEMO] });
+  // Every page that shows what was stored still renders.
+  for (const url of ['/organiser/surveys', '/organiser/roster', '/organiser/accounts', '/organiser/audit', `/organiser/surveys/${DEMO}/dashboard`, `/organiser/surveys/${DEMO}/results`, `/organiser/surveys/${setupSurvey}`, `/organiser/surveys/${setupSurvey}/measures`, `/organiser/surveys/${setupSurvey}/mail-texts`, `/organiser/surveys/${setupSurvey}/invitations`, `/organiser/surveys/${mailSurvey}/reminders`, `/organiser/surveys/${publishedSurvey}/results`, `/organiser/surveys/${DEMO}/responses/${KEYED_CITY}`]) {
+    expect((await organiser.get(url)).statusCode, url).toBe(200);
+  }
+  expect((await respondent.get('/respond')).statusCode).toBe(200);
+  console.info(`POST ${path}: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+}
 
-  // The order matters only in that routes that move state (status, sessions, new surveys) come after the ones they would disturb.
-  const order = [
-    '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/organiser/surveys/:id/responses/:cityCode', '/organiser/surveys/:id',
-    // moving measures before adding them, disabling accounts before adding them: the lists stay short
-    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry',
-    '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify',
-    '/organiser/surveys/:id/status', '/organiser/roster/:code', '/organiser/roster/import', '/organiser/roster/import/confirm',
-    '/organiser/accounts/:id', '/organiser/accounts', '/logout', '/login',
+/**
+ * The form routes by area, one test file each. Within an area the order matters only in that routes that
+ * move state (status, sessions, new surveys) come after the ones they would disturb.
+ */
+export const FORM_FUZZ_AREAS = {
+  // the answer forms: the respondent's own, its Excel upload, and the organiser keying in a city's answers
+  answers: ['/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
+  surveys: [
+    '/organiser/surveys/:id',
+    // moving measures before adding them: the lists stay short
+    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/status',
     // last: every survey it creates is read back by each later check
     '/organiser/surveys',
-  ];
+  ],
+  // invitations, their mail, reminders and the results notice
+  mail: ['/organiser/surveys/:id/mail-merge', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry', '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify'],
+  // roster and accounts, then the session forms (disabling accounts before adding them: the list stays short)
+  accounts: ['/organiser/roster/:code', '/organiser/roster/import', '/organiser/roster/import/confirm', '/organiser/accounts/:id', '/organiser/accounts', '/logout', '/login'],
+} as const;
 
-  it.each(order)(`POST %s: ${RUNS} generated forms with a valid session and CSRF token, never a 5xx, stored data still valid`, async (path) => {
-    const route = formRoutes()[path];
-    const page = await browsers()[route.who].get(route.page);
-    expect(page.statusCode, `GET ${route.page}`).toBe(200);
-    const csrf = csrfTokenOf(page.body);
-    const statuses = new Map<number, number>();
-    const failures: string[] = [];
-    let csrfRefusals = 0;
-    const sample = fc.record({
-      url: route.url,
-      pairs: route.body,
-      tail: rawTail,
-      multipart: route.file ? fc.boolean() : fc.constant(false),
-      file: route.file ? fc.option(route.file.data, { freq: 6 }) : fc.constant(null),
-      headers: route.extraHeaders ?? fc.constant({}),
-    });
-    await fc.assert(
-      fc.asyncProperty(sample, async (s) => {
-        const res = await send(route, csrf, s);
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        const ownToken = !s.pairs.some(([k]) => k === '_csrf') && !(s.tail ?? '').includes('_csrf');
-        if (res.statusCode === 403 && /有効期限が切れ/.test(res.body) && ownToken) csrfRefusals++;
-        const problem = res.statusCode >= 500 ? `${res.statusCode}: ${res.body.replace(/\s+/g, ' ').slice(0, 300)}` : route.check?.(res);
-        if (problem) failures.push(`${s.url} ${problem} ← ${JSON.stringify(s.pairs).slice(0, 300)}`);
-        return !problem;
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    ).catch(() => undefined);
-    expect(failures).toEqual([]);
-    // Validation was reached: the CSRF check refused only bodies that carried a second _csrf of their own.
-    expect(csrfRefusals, `CSRF refusals of bodies with the page's own token; statuses ${JSON.stringify([...statuses])}`).toBe(0);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(RUNS);
-    await expectStoredDataValid(ctx, api, { completeSubmissionsIn: [DEMO] });
-    // Every page that shows what was stored still renders.
-    for (const url of ['/organiser/surveys', '/organiser/roster', '/organiser/accounts', '/organiser/audit', `/organiser/surveys/${DEMO}/dashboard`, `/organiser/surveys/${DEMO}/results`, `/organiser/surveys/${setupSurvey}`, `/organiser/surveys/${setupSurvey}/measures`, `/organiser/surveys/${setupSurvey}/mail-texts`, `/organiser/surveys/${setupSurvey}/invitations`, `/organiser/surveys/${mailSurvey}/reminders`, `/organiser/surveys/${publishedSurvey}/results`, `/organiser/surveys/${DEMO}/responses/${KEYED_CITY}`]) {
-      expect((await organiser.get(url)).statusCode, url).toBe(200);
-    }
-    expect((await respondent.get('/respond')).statusCode).toBe(200);
-    console.info(`POST ${path}: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')}`);
-  }, 600_000);
-});
+/** Declares one area's fuzz file: its own app and data before, every route of the area with `runs` forms each. */
+export function describeFormFuzz(area: keyof typeof FORM_FUZZ_AREAS, runs: number, extra?: () => void): void {
+  beforeAll(setUpFormFuzz, 120_000);
+  afterAll(closeFormFuzz);
+  describe(`generated bad input on the ${area} forms`, () => {
+    extra?.();
+    it.each(FORM_FUZZ_AREAS[area])(`POST %s: ${runs} generated forms with a valid session and CSRF token, never a 5xx, stored data still valid`, async (path) => {
+      await fuzzFormRoute(path, runs);
+    }, 600_000);
+  });
+}
