@@ -108,6 +108,7 @@ export const OrganiserSavedSchema = Type.Object({
   submittedAt: Type.Union([Type.String(), Type.Null()]),
   hasUnsubmittedChanges: Type.Boolean(),
   answers: AnswersSchema,
+  submittedAnswers: Type.Optional(Type.Union([AnswersSchema, Type.Null()], { description: '集計に使う、最後に送信された回答（送信前は null）。answers は未送信の変更を含む最新の保存内容' })),
 });
 
 export const ResponseListSchema = Type.Array(

@@ -59,7 +59,7 @@ export async function setUpFormFuzz(): Promise<void> {
   measureCodes = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${DEMO}`, headers: api })).json().measures.map((m: { code: string }) => m.code);
   respondentToken = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${DEMO}/invitations`, headers: api, payload: { cityCodes: [RESPONDENT_CITY] } })).json()[0].token;
   respondent = new Browser(ctx);
-  expect((await respondent.get(`/r/${respondentToken}`)).statusCode).toBe(303);
+  expect((await respondent.openLink(`/r/${respondentToken}`)).statusCode).toBe(303);
 
   const mailCities = ['012025', '012041', '022012'];
   await ctx.app.inject({
@@ -340,6 +340,13 @@ export function formRoutes(): Record<string, FormRoute> {
         .map(([pairs, v, choice, intent, path, pick]) => [...pairs, ['version', v], ['choice', choice], ['intent', intent], [`pick:${path}`, pick]] as Pair[]),
       version: () => demoVersion(RESPONDENT_CITY),
     },
+    // the personal link's button: the real link, a revoked-looking one, garbage
+    '/r/:token': {
+      who: 'anonymous',
+      page: '/login', // any page with a form: the link's POST needs no CSRF token (the token in the path is the secret)
+      url: param(fc.constantFrom(respondentToken, 'A'.repeat(43), 'x', '%00', '..%2f..%2f')).map((t) => `/r/${t}`),
+      body: formPairs({}),
+    },
     '/respond/discard': { who: 'respondent', page: '/respond', url: fc.constant('/respond/discard'), body: formPairs({ version: versionText }), version: () => demoVersion(RESPONDENT_CITY) },
   };
 }
@@ -416,7 +423,7 @@ export async function fuzzFormRoute(path: string, runs: number): Promise<void> {
  */
 export const FORM_FUZZ_AREAS = {
   // the answer forms: the respondent's own, its Excel upload, and the organiser keying in a city's answers
-  answers: ['/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
+  answers: ['/r/:token', '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
   surveys: [
     '/organiser/surveys/:id',
     // moving measures before adding them: the lists stay short

@@ -5,7 +5,7 @@ import { organiserActor } from '../../plugins/auth.js';
 import { listResponseStatuses } from '../../repositories/responses.js';
 import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
 import { CityResponseParams, OrganiserResponseInputSchema, OrganiserSavedSchema, ResponseListSchema } from '../../schemas/response.js';
-import { getResponse, saveResponse } from '../../services/responses.js';
+import { getResponse, saveResponse, toAnswersView } from '../../services/responses.js';
 import { getSurveyOr404 } from '../../services/surveys.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -45,7 +45,15 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       await getSurveyOr404(app.db, request.params.id);
       const state = await getResponse(app.db, request.params.id, request.params.cityCode);
-      return { cityCode: request.params.cityCode, status: state.status, version: state.version, submittedAt: state.submittedAt, hasUnsubmittedChanges: state.hasUnsubmittedChanges, answers: state.answers };
+      return {
+        cityCode: request.params.cityCode,
+        status: state.status,
+        version: state.version,
+        submittedAt: state.submittedAt,
+        hasUnsubmittedChanges: state.hasUnsubmittedChanges,
+        answers: state.answers,
+        submittedAnswers: state.submitted ? toAnswersView(state.submitted) : null,
+      };
     },
   );
 

@@ -10,6 +10,7 @@ import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import { deadlinePassed } from '../../domain/deadlines.js';
 import { normaliseResponse } from '../../domain/response.js';
 import { differences, responseFields } from '../../domain/response-fields.js';
+import { toErrorReply } from '../../plugins/errors.js';
 import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
 import { findCity } from '../../repositories/cities.js';
 import { findSurvey, listMeasures } from '../../repositories/surveys.js';
@@ -57,21 +58,21 @@ async function respondentPages(app: FastifyInstance) {
     return [...lines, ...answered];
   }
 
-  // One page error handler for these routes: a failure is a page, with what was typed shown when it was not saved.
+  // One page error handler for these routes: the same statuses and messages as the API's (plugins/errors.ts), as a
+  // page, with what was typed shown when it was not saved.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'respondent page failed');
+    const body = toErrorReply(error, request);
+    if (body.statusCode >= 500) request.log.error({ err: error }, 'respondent page failed');
+    if (body.statusCode === 503) reply.header('Retry-After', '5');
     const typed = await typedLines(request, request.respondent?.surveyId);
-    const title = status === 403 && /csrf/i.test(String(error.code ?? '') + error.message) ? '画面の有効期限が切れました' : status >= 500 ? 'ただいま処理できません' : '処理できませんでした';
-    const text =
-      status >= 500
-        ? 'システムで問題が起きたため、処理できませんでした。しばらくしてから、もう一度お試しください。'
-        : title === '画面の有効期限が切れました'
-          ? '画面を開いてから時間がたったため、保存できませんでした。依頼メールのリンクから回答画面を開き直して、もう一度入力してください。'
-          : error instanceof DomainError
-            ? `${error.message}。`
-            : '入力内容を確認して、もう一度お試しください。';
-    return message(reply, status, title, text, { typed });
+    const csrf = body.statusCode === 403 && /csrf/i.test(`${String(error.code ?? '')} ${error.message}`);
+    const title = csrf ? '画面の有効期限が切れました' : body.statusCode >= 500 ? 'ただいま処理できません' : '処理できませんでした';
+    const text = csrf
+      ? '画面を開いてから時間がたったため、保存できませんでした。依頼メールのリンクから回答画面を開き直して、もう一度入力してください。'
+      : body.statusCode >= 500
+        ? `システムで問題が起きたため、処理できませんでした。しばらくしてから、もう一度お試しください。${body.statusCode === 503 ? '' : `（受付番号: ${request.id}）`}`
+        : `${body.message.replace(/。$/, '')}。`;
+    return message(reply, body.statusCode, title, text, { typed });
   });
 
   /** The respondent of a page request (cookie only), or a friendly page and undefined. */
