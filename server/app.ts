@@ -32,6 +32,7 @@ import workbookRoutes from './routes/api/workbooks.js';
 import questionnaireRoutes from './routes/api/questionnaire.js';
 import questionnaireUploadPages from './routes/pages/questionnaire-upload.js';
 import loginLimitPlugin from './plugins/login-limit.js';
+import apiGuardPlugin from './plugins/api-guard.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -60,6 +61,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Only behind a declared proxy is X-Forwarded-For believed (else anyone could pick their own address).
     trustProxy: config.trustProxy,
     requestIdHeader: false,
+    // A request must arrive whole within the limit and an idle connection is closed after it (slowloris);
+    // Node checks open connections against it every quarter of the limit (30 s at most).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))) },
     ajv: {
       customOptions: {
         allErrors: true,
@@ -76,6 +82,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
+  await app.register(apiGuardPlugin);
   await app.register(dbPlugin, { database: deps.database });
   await app.register(authPlugin, { config });
   await app.register(mailPlugin, { smtpUrl: config.smtpUrl, from: config.mailFrom, retryDelaysMs: deps.mailRetryDelaysMs });

@@ -16,7 +16,8 @@ type CityForm = { name?: string; prefecture?: string; population?: string; popul
 const rosterPages: FastifyPluginAsync = async (app) => {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
+    // the form has one file and the _csrf field: a few parts of a few KB, never 1,000 parts of 7 MB
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 8 * 1024, headerPairs: 20 },
     onFile: async (part) => {
       (part as unknown as { value: Upload }).value = { filename: part.filename, data: await part.toBuffer() };
     },
@@ -33,7 +34,8 @@ const rosterPages: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { file?: Upload } }>(
     '/organiser/roster/import',
-    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    // authenticated in onRequest: the multipart body is read (preValidation) only for a signed-in organiser
+    { schema: { hide: true }, onRequest: auth, preHandler: app.csrfProtection },
     async (request, reply) => {
       const file = request.body?.file;
       if (!file || typeof file !== 'object' || file.data.length === 0) {
