@@ -33,6 +33,7 @@ import questionnaireRoutes from './routes/api/questionnaire.js';
 import questionnaireUploadPages from './routes/pages/questionnaire-upload.js';
 import loginLimitPlugin from './plugins/login-limit.js';
 import apiGuardPlugin from './plugins/api-guard.js';
+import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   app.decorate('config', config);
   app.decorate('clock', deps.clock ?? (() => new Date()));
+  app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);

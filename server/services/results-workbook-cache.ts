@@ -14,6 +14,13 @@ export interface CachedWorkbook {
 
 const MAX_ENTRIES = 16;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** one per app (decorated in app.ts); each instance keeps its own files */
+    resultsWorkbookCache: ResultsWorkbookCache;
+  }
+}
+
 export class ResultsWorkbookCache {
   private readonly entries = new Map<string, CachedWorkbook>();
   /** how many files were built (not served from the cache): tests and the log read it */

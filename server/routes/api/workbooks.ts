@@ -8,17 +8,11 @@ import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
 import { organiserActor } from '../../plugins/auth.js';
 import { notifyResults } from '../../services/results-notify.js';
 import { DomainError } from '../../domain/errors.js';
-import { ResultsWorkbookCache } from '../../services/results-workbook-cache.js';
 import { attachment, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
 
 /** Downloads of the organiser's results workbook per organiser and minute (counted on every instance). */
 export const RESULTS_XLSX_LIMIT_PER_MINUTE = 10;
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    resultsWorkbookCache: ResultsWorkbookCache;
-  }
-}
 
 export const XlsxFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Excel ブック（.xlsx）' });
 
@@ -32,8 +26,6 @@ export async function sendWorkbook(reply: FastifyReply, workbook: ExcelJS.Workbo
 }
 
 const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
-
   app.get(
     '/api/v1/surveys/:id/results.xlsx',
     {

@@ -22,7 +22,7 @@ const loginPages: FastifyPluginAsync = async (app) => {
   const secure = app.config.publicUrl.startsWith('https:');
 
   const renderLogin = (reply: FastifyReply, ctx: { email?: string; next?: string; error?: string }) =>
-    reply.view('pages/organiser/login.hbs', { title: 'ログイン', ...ctx, next: safeNext(ctx.next), csrfToken: reply.generateCsrf() });
+    reply.header('cache-control', 'no-store').view('pages/organiser/login.hbs', { title: 'ログイン', ...ctx, next: safeNext(ctx.next), csrfToken: reply.generateCsrf() });
 
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (request, reply) =>
     renderLogin(reply, { next: request.query.next }),
