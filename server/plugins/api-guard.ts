@@ -16,7 +16,9 @@ export function isNonJsonOrganiserApiBody(request: Pick<FastifyRequest, 'method'
   const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
   const type = request.headers['content-type'];
   if (!hasBody && type === undefined) return false;
-  return !/^application\/json\s*(;|$)/i.test(type ?? '');
+  if (/^application\/json\s*(;|$)/i.test(type ?? '')) return false;
+  // a filled questionnaire the organiser uploads for a city (PUT …/questionnaire.xlsx): not a type a form can send
+  return !(path.endsWith('.xlsx') && /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet\s*(;|$)/i.test(type ?? ''));
 }
 
 async function apiGuardPlugin(app: FastifyInstance) {

@@ -40,12 +40,12 @@ export async function insertMeasures(db: Db, surveyId: number, measures: Measure
     .execute();
 }
 
-export async function listParticipants(db: Db, surveyId: number): Promise<Array<Participant & { name: string; prefecture: string }>> {
+export async function listParticipants(db: Db, surveyId: number): Promise<Array<Participant & { name: string; prefecture: string; name_kana: string | null }>> {
   return db
     .selectFrom('participants')
     .innerJoin('cities', 'cities.code', 'participants.city_code')
     .selectAll('participants')
-    .select(['cities.name', 'cities.prefecture'])
+    .select(['cities.name', 'cities.prefecture', 'cities.name_kana'])
     .where('participants.survey_id', '=', surveyId)
     .orderBy('participants.city_code')
     .execute();

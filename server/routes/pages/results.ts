@@ -92,7 +92,7 @@ async function resultsContext(app: FastifyInstance, survey: Survey, query: Resul
     columnCount: 5 + results.bands.length + (results.previousRound ? 1 : 0),
     charts: hasResponses ? { rate: rateChart(results), bands: bandComparisonChart(results) } : null,
     bandRateRows: bandRateRows(results),
-    plan: hasResponses ? planView(await computePlanStats(app.db, survey.id)) : null,
+    plan: hasResponses ? planView(await computePlanStats(app.db, survey.id, { audience })) : null,
   };
 }
 
