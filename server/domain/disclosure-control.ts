@@ -37,14 +37,17 @@ const safeGroup = (unlisted: number) => unlisted === 0 || unlisted >= MIN_UNLIST
  *    are never listed city by city: matched against a band's remainder they would give away the band.
  * 2. Plans are listed per city (public by name, anonymous as A市 …) only when the respondents not listed
  *    at all (private or without an answer) are none or at least three, since the plan statistics count them.
- * 3. When anonymous cities exist and all non-public respondents are in one band, naming the public cities
- *    would tell which band that is (band's respondents minus its public cities): every per-city list is withheld.
+ * 3. When anonymous cities exist, naming the public cities tells how many non-public respondents each band
+ *    has (band's respondents minus its named cities). If that leaves one band that can hold them — also for a
+ *    non-public viewer who takes itself out — every per-city list is withheld: the non-public respondents must
+ *    spread over three bands or more, or over two bands with at least two each.
  * The counts per band (集計表) are always published; they are what the survey promised.
  */
 export function listingRule(respondents: DisclosureSubject[], bandCount: number): ListingRule {
   const nonPublicPerBand = Array.from({ length: bandCount }, (_, b) => respondents.filter((s) => s.bandIndex === b && !isPublic(s)).length);
   const bandsWithNonPublic = nonPublicPerBand.filter((n) => n > 0).length;
-  const allWithheld = respondents.some(isAnonymous) && bandsWithNonPublic === 1;
+  const spread = bandsWithNonPublic >= 3 || (bandsWithNonPublic === 2 && nonPublicPerBand.every((n) => n === 0 || n >= 2));
+  const allWithheld = respondents.some(isAnonymous) && !spread;
   const unlisted = respondents.filter((s) => !isPublic(s) && !isAnonymous(s)).length;
   return {
     answersListedInBand: nonPublicPerBand.map((n) => !allWithheld && safeGroup(n)),

@@ -22,8 +22,9 @@ function bareReading(kana: string): string {
 /**
  * Replaces a city's name in a text: 「西宮市」 → the replacement, and the bare 「西宮」 (plan names such as
  * 「西宮情報化計画」) → 〇〇. Bare names shorter than two characters are left alone (too many false hits).
- * With a reading: katakana and hiragana (with 市/し, or bare when three characters or more, so that
- * 「なら」 in 「ならびに」 survives) and its romaji spellings, whole words in any case, → 〇〇.
+ * With a reading: katakana and hiragana (with 市 or シ/し, or bare, when three characters or more; a
+ * two-character reading only with 市, so that 「ならびに」「ならし運転」 survive) and its romaji spellings,
+ * whole words in any case, → 〇〇.
  */
 export function maskNames(text: string, masks: NameMask[]): string {
   let out = text;
@@ -35,7 +36,8 @@ export function maskNames(text: string, masks: NameMask[]): string {
     const reading = bareReading(kana);
     if (reading.length < 2) continue;
     for (const form of [reading, toHiragana(reading)]) {
-      out = out.replace(new RegExp(`${escapeRegExp(form)}(?:市|シ|し)`, 'g'), replacement);
+      // a two-character reading only with 市 (「ならし運転」 is not 奈良市)
+      out = out.replace(new RegExp(`${escapeRegExp(form)}(?:市${form.length >= 3 ? '|シ|し' : ''})`, 'g'), replacement);
       if (form.length >= 3) out = out.replace(new RegExp(escapeRegExp(form), 'g'), '〇〇');
     }
     for (const romaji of romajiVariants(reading).filter((r) => r.length >= 3)) {
