@@ -8,6 +8,7 @@ import dashboardPages from './dashboard.js';
 import invitationPages from './invitations.js';
 import loginPages from './login.js';
 import rosterPages from './roster.js';
+import rosterExportPages from './roster-export.js';
 import surveyPages from './surveys.js';
 
 const organiserPages: FastifyPluginAsync = async (app) => {
@@ -15,6 +16,7 @@ const organiserPages: FastifyPluginAsync = async (app) => {
   await app.register(loginPages);
   await app.register(accountPages);
   await app.register(rosterPages);
+  await app.register(rosterExportPages);
   await app.register(surveyPages);
   await app.register(invitationPages);
   await app.register(dashboardPages);
