@@ -24,7 +24,7 @@ export function isNonJsonOrganiserApiBody(request: Pick<FastifyRequest, 'method'
 async function apiGuardPlugin(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     if (isNonJsonOrganiserApiBody(request)) {
-      throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', '照会元の API は JSON（Content-Type: application/json）の本文のみ受け付けます。');
+      throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', 'この形式のデータは受け付けられません。照会元の API は JSON 形式（Content-Type: application/json）の本文のみ受け付けます。');
     }
   });
 }
