@@ -7,6 +7,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../server/app.js';
+import { LOGIN_LIMIT_PER_ACCOUNT } from '../server/plugins/login-limit.js';
 import { buildTestApp, type TestContext } from './helper.js';
 import { Browser, createAccount, csrfTokenOf } from './organiser-support.js';
 
@@ -102,6 +104,33 @@ describe('sessions end when they should', () => {
     expect((await getCities(bearer(signed(claims)))).statusCode).toBe(401);
     const { sv: _sv, ...withoutVersion } = claims;
     expect((await getCities(bearer(signed({ ...withoutVersion, exp: now + 600 })))).statusCode).toBe(401);
+  });
+});
+
+describe('two instances on one database agree', () => {
+  it('a logout on one instance ends the token on the other, and login attempts are counted once for both', async () => {
+    const other = await buildApp(ctx.config, { database: ctx.database });
+    await other.ready();
+    try {
+      const account = { email: 'twin@city.nishinomiya.example.lg.jp', password: 'twin-password-1234' };
+      await createAccount(ctx, account.email, account.password, 'staff');
+      const token = await apiToken(account);
+      expect((await other.inject({ method: 'GET', url: '/api/v1/cities', headers: bearer(token) })).statusCode).toBe(200);
+      expect((await ctx.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: bearer(token) })).statusCode).toBe(204);
+      expect((await other.inject({ method: 'GET', url: '/api/v1/cities', headers: bearer(token) })).statusCode).toBe(401);
+      // the login above (first instance) counts with the wrong passwords sent to the second instance: one
+      // window for both (the first instance's clock runs ahead, so the window it opened is still open here)
+      const statuses: number[] = [];
+      for (let i = 0; i < LOGIN_LIMIT_PER_ACCOUNT + 2; i++) {
+        statuses.push((await other.inject({ method: 'POST', url: '/api/v1/session', payload: { email: account.email, password: `wrong-${i}` } })).statusCode);
+      }
+      expect(statuses.filter((s) => s === 401)).toHaveLength(LOGIN_LIMIT_PER_ACCOUNT - 1);
+      expect(statuses.slice(LOGIN_LIMIT_PER_ACCOUNT - 1).every((s) => s === 429)).toBe(true);
+      const rows = await ctx.database.db.selectFrom('login_attempts').selectAll().where('key', 'like', `login-account:%:${account.email}`).execute();
+      expect(rows.map((r) => r.count)).toEqual([LOGIN_LIMIT_PER_ACCOUNT + 3]);
+    } finally {
+      await other.close();
+    }
   });
 });
 
