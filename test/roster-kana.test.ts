@@ -64,6 +64,20 @@ describe('市名カナ', () => {
     expect(wrong.body).toContain('市名カナ「Himeji」はカタカナまたはひらがなで入力してください');
   });
 
+  it('the city page edits the reading, and refuses romaji with the field named', async () => {
+    const browser = new Browser(ctx);
+    await browser.login('staff@city.example.lg.jp', 'staff-password-123');
+    const page = await browser.get('/organiser/roster/282049');
+    expect(page.body).toContain('value="ニシノミヤシ"');
+    const form = { prefecture: '兵庫県', name: '西宮市', population: '485587', populationDate: '2020-10-01', email: '' };
+    expect((await browser.post('/organiser/roster/282049', { ...form, nameKana: 'にしのみやし' })).statusCode).toBe(303);
+    expect((await findCity(ctx.database.db, '282049'))!.name_kana).toBe('ニシノミヤシ');
+    const wrong = await browser.post('/organiser/roster/282049', { ...form, nameKana: 'Nishinomiya' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('市名カナはカタカナまたはひらがなで入力してください');
+    expect((await findCity(ctx.database.db, '282049'))!.name_kana).toBe('ニシノミヤシ');
+  });
+
   it('a roster file without the 市名カナ column keeps the readings', async () => {
     const browser = new Browser(ctx);
     await browser.login('staff@city.example.lg.jp', 'staff-password-123');

@@ -1,7 +1,7 @@
 // Roster pages (団体名簿): list and edit cities; import a CSV/.xlsx with a preview before anything is written.
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { importIsClean, parsePopulation, parseRosterDate, readRosterFile } from '../../../domain/roster-import.js';
+import { importIsClean, normaliseNameKana, parsePopulation, parseRosterDate, readRosterFile } from '../../../domain/roster-import.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findCity, listCities } from '../../../repositories/cities.js';
 import { upsertRoster } from '../../../services/cities.js';
@@ -11,7 +11,7 @@ import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.j
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 type Upload = { filename: string; data: Buffer };
-type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string };
+type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string; nameKana?: string };
 
 const rosterPages: FastifyPluginAsync = async (app) => {
   await app.register(multipart, {
@@ -81,7 +81,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
     return renderPage(request, reply, 'pages/organiser/roster-city.hbs', {
       title: `${city.name}（団体名簿）`,
       city,
-      form: { name: city.name, prefecture: city.prefecture, population: String(city.population), populationDate: city.population_date ?? '', email: city.email ?? '' },
+      form: { name: city.name, prefecture: city.prefecture, population: String(city.population), populationDate: city.population_date ?? '', email: city.email ?? '', nameKana: city.name_kana ?? '' },
     });
   });
 
@@ -94,7 +94,9 @@ const rosterPages: FastifyPluginAsync = async (app) => {
       // A repeated field arrives as an array: the first value counts, as for the other forms.
       const field = (v: unknown): string => (Array.isArray(v) ? field(v[0]) : typeof v === 'string' ? v : '');
       const body: CityForm = request.body ?? {};
-      const form = { name: field(body.name), prefecture: field(body.prefecture), population: field(body.population), populationDate: field(body.populationDate), email: field(body.email) };
+      const form = { name: field(body.name), prefecture: field(body.prefecture), population: field(body.population), populationDate: field(body.populationDate), email: field(body.email), nameKana: field(body.nameKana) };
+      // a form without the field (an older page) leaves the reading as it is
+      const nameKana = body.nameKana === undefined ? undefined : normaliseNameKana(form.nameKana);
       try {
         const population = parsePopulation(form.population);
         const populationDate = form.populationDate.trim() === '' ? null : parseRosterDate(form.populationDate);
@@ -104,8 +106,10 @@ const rosterPages: FastifyPluginAsync = async (app) => {
         if (form.name.trim() === '') errors.push({ path: '/name', message: '市名を入力してください' });
         if (form.prefecture.trim() === '') errors.push({ path: '/prefecture', message: '都道府県を入力してください' });
         if (form.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
+        if (body.nameKana !== undefined && nameKana === undefined) errors.push({ path: '/nameKana', message: '市名カナはカタカナまたはひらがなで入力してください' });
         if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
-        await upsertRoster(app.db, [{ code: city.code, name: form.name, prefecture: form.prefecture, population: population!, populationDate, email: form.email }], organiserActor(request));
+        const kana = body.nameKana === undefined ? {} : { nameKana: nameKana ?? null };
+        await upsertRoster(app.db, [{ code: city.code, name: form.name, prefecture: form.prefecture, population: population!, populationDate, email: form.email, ...kana }], organiserActor(request));
         return redirectWithNotice(reply, '/organiser/roster', `${form.name.trim()}の情報を保存しました`);
       } catch (err) {
         return renderPage(request, reply.code(400), 'pages/organiser/roster-city.hbs', { title: `${city.name}（団体名簿）`, city, form, errors: formErrors(err) });
