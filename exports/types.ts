@@ -72,6 +72,8 @@ export interface ResponseAnswers {
 export interface ParticipantRecord {
   cityCode: string;
   cityName: string;
+  /** the roster's reading (市名カナ), when known: masked with the name for cities that must not be named */
+  cityKana?: string | null;
   prefecture: string;
   population: number;
   bandIndex: number;

@@ -38,6 +38,8 @@ import questionnaireUploadPages from './routes/pages/questionnaire-upload.js';
 import loginLimitPlugin from './plugins/login-limit.js';
 import planDocumentRoutes from './routes/api/plan-documents.js';
 import respondentPlanPages from './routes/pages/respondent-plans.js';
+import apiGuardPlugin from './plugins/api-guard.js';
+import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -85,6 +87,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Only behind a declared proxy is X-Forwarded-For believed (else anyone could pick their own address).
     trustProxy: config.trustProxy,
     requestIdHeader: false,
+    // A request must arrive whole within the limit and an idle connection is closed after it (slowloris);
+    // Node checks open connections against it every quarter of the limit (30 s at most).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))) },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Querystrings and params arrive as text and are coerced to their schema's types; JSON bodies never are
@@ -96,10 +103,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('clock', deps.clock ?? (() => new Date()));
   const links: LinkDeps = { linkKey: linkKey(config.jwtSecret), publicUrl: config.publicUrl };
   app.decorate('links', links);
+  app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
+  await app.register(apiGuardPlugin);
   await app.register(dbPlugin, { database: deps.database });
   await app.register(authPlugin, { config });
   await app.register(mailPlugin, {

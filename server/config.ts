@@ -20,6 +20,11 @@ export interface Config {
   logLevel: string;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (login limits per address use it). */
   trustProxy: boolean;
+  /**
+   * The longest a request may take to arrive, headers and body (REQUEST_TIMEOUT_MS, default 60 s); also the
+   * idle limit of a connection. Slow clients holding connections open (slowloris) are cut off at this point.
+   */
+  requestTimeoutMs: number;
   /** true in production-like runs: templates are cached, logs are JSON. */
   production: boolean;
   /** the mail queue: how long a claimed message is held before another instance may take it over, and the idle poll */
@@ -128,6 +133,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['true', 'false', '1', '0'].includes(trustProxyRaw)) {
     throw new ConfigError('TRUST_PROXY', `は true または false で指定してください（指定値: "${trustProxyRaw}"）`);
   }
+  const timeoutRaw = nonEmpty(env, 'REQUEST_TIMEOUT_MS') ?? '60000';
+  if (!/^\d+$/.test(timeoutRaw) || Number(timeoutRaw) < 100 || Number(timeoutRaw) > 600000) {
+    throw new ConfigError('REQUEST_TIMEOUT_MS', `は 100〜600000 のミリ秒で指定してください（指定値: "${timeoutRaw}"）`);
+  }
   const jwtSecret = resolveJwtSecret(env, databaseUrl, dataDir);
   return {
     port,
@@ -142,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret,
     logLevel,
     trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
+    requestTimeoutMs: Number(timeoutRaw),
     production: env.NODE_ENV === 'production',
     mailLeaseMs: parseMs(env, 'MAIL_LEASE_MS', 60_000, 500, 3_600_000),
     mailPollMs: parseMs(env, 'MAIL_POLL_MS', 1_000, 20, 600_000),

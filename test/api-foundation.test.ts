@@ -89,8 +89,9 @@ describe('roster', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ upserted: 2 });
     const cities = (await inject({ method: 'GET', url: '/api/v1/cities', headers: auth })).json();
+    // nameKana (added field): the seeded reading stays, since the PUT left it out
     expect(cities.find((c: { code: string }) => c.code === '282049')).toEqual({
-      code: '282049', name: '西宮市', prefecture: '兵庫県', population: 482640, populationDate: '2024-10-01', email: 'joho@example.lg.jp',
+      code: '282049', name: '西宮市', prefecture: '兵庫県', population: 482640, populationDate: '2024-10-01', email: 'joho@example.lg.jp', nameKana: 'ニシノミヤシ',
     });
     expect(cities).toHaveLength(63);
   });

@@ -107,7 +107,7 @@ describe('plan statistics', () => {
   ];
 
   it('names public cities, masks anonymous ones as A市, B市…, and only counts private ones', () => {
-    const stats = buildPlanStats(1, rows);
+    const stats = buildPlanStats(1, rows, { audience: 'organiser' });
     expect(stats).toMatchObject({ respondents: 5, withPlan: 4, withoutPlan: 1, withPlanPercent: 80 });
     expect(stats.timeline.bars.map((b) => b.name).slice(0, 2).sort()).toEqual(['A市', 'B市']);
     expect(stats.timeline.bars.map((b) => [b.name, b.planName])[2]).toEqual(['甲市', '甲市情報化計画']);
@@ -117,6 +117,13 @@ describe('plan statistics', () => {
     expect(stats.updateCycles).toEqual([{ label: '5年', count: 3 }, { label: '不定期', count: 1 }]);
     expect(stats.nextPlans.find((n) => n.label === '更新')!.count).toBe(4);
     expect(anonymousCityName(26)).toBe('AA市');
+  });
+
+  it('for respondents, one private city among them withholds the per-city timeline (the counts minus the bars would be its plan)', () => {
+    const stats = buildPlanStats(1, rows);
+    expect(stats.timeline.bars).toEqual([]);
+    expect(stats.timeline.withheldMessage).toBe('回答団体数が少ないため、団体別の回答は表示していません。');
+    expect(stats.updateCycles).toEqual([{ label: '5年', count: 3 }, { label: '不定期', count: 1 }]);
   });
 
   it('gives each anonymous city the same masked name whatever order the rows come in', () => {

@@ -17,6 +17,8 @@ export interface OrganisersTable {
   role: OrganiserRole;
   disabled_at: NullableTimestamp;
   created_at: Timestamp;
+  /** bumped by logout, disabling and a password change: tokens with an older version are refused (T1200) */
+  session_version: ColumnType<number, number | undefined, number>;
 }
 
 export interface CitiesTable {
@@ -27,6 +29,8 @@ export interface CitiesTable {
   population_date: DateString | null;
   email: string | null;
   updated_at: Timestamp;
+  /** reading in katakana (市名カナ), e.g. ヒメジシ; null when not known (T1200) */
+  name_kana: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SurveysTable {
@@ -180,6 +184,14 @@ export interface Database {
   publications: PublicationsTable;
   plan_documents: PlanDocumentsTable;
   plan_document_pages: PlanDocumentPagesTable;
+  login_attempts: LoginAttemptsTable;
+}
+
+/** Login attempt counters per key (account+address, address), shared by every instance (T1200). */
+export interface LoginAttemptsTable {
+  key: string;
+  count: number;
+  window_start: Timestamp;
 }
 
 export type Organiser = Selectable<OrganisersTable>;

@@ -6,7 +6,7 @@ import { countCities } from '../repositories/cities.js';
 import { listSurveys } from '../repositories/surveys.js';
 import { upsertRoster } from '../services/cities.js';
 import { addSurveyParticipants, createSurvey } from '../services/surveys.js';
-import { CHUKAKUSHI_ROSTER, ROSTER_POPULATION_DATE } from './seed/roster-chukakushi.js';
+import { CHUKAKUSHI_KANA, CHUKAKUSHI_ROSTER, ROSTER_POPULATION_DATE } from './seed/roster-chukakushi.js';
 
 export const DEMO_HOST_CITY_CODE = '282049'; // 西宮市
 
@@ -20,7 +20,7 @@ export async function seedDatabase(db: Db, opts: { today: Date }): Promise<SeedR
   if ((await countCities(db)) === 0) {
     citiesSeeded = await upsertRoster(
       db,
-      CHUKAKUSHI_ROSTER.map((c) => ({ ...c, populationDate: ROSTER_POPULATION_DATE })),
+      CHUKAKUSHI_ROSTER.map((c) => ({ ...c, populationDate: ROSTER_POPULATION_DATE, nameKana: CHUKAKUSHI_KANA[c.code] ?? null })),
       SYSTEM_ACTOR,
     );
   }

@@ -1,6 +1,9 @@
 // Plan statistics (質問2): share with a plan, update cycles, plan periods on a timeline and next-plan intentions.
-// Pure. Disclosure rules: public cities are named, anonymous ones become A市, B市…, private ones are only counted.
+// Pure. Disclosure rules: public cities are named, anonymous ones become A市, B市…, private ones are only counted;
+// for respondents the timeline (a per-city list) follows the listing rule of disclosure-control.ts.
 import { createHash } from 'node:crypto';
+import { listingRule, SMALL_GROUP_MESSAGE } from './disclosure-control.js';
+import { maskNames } from './name-mask.js';
 import { type Disclosure, NEXT_PLAN_LABELS, NEXT_PLANS, type NextPlan } from './glossary.js';
 import { ratePercent } from './results.js';
 
@@ -15,6 +18,10 @@ export interface PlanInput {
   periodEnd: number | null;
   nextPlan: NextPlan | null;
   disclosure: Disclosure | null;
+  /** the city's band in this survey (needed by the listing rule; 0 when not given) */
+  bandIndex?: number;
+  /** the roster's reading, to mask the city in other cities' plan names */
+  cityKana?: string | null;
 }
 
 export interface CountRow {
@@ -46,6 +53,8 @@ export interface PlanStats {
     hiddenCount: number;
     /** Cities with a plan but no complete period. */
     withoutPeriodCount: number;
+    /** Set when the per-city bars are withheld from respondents (too few cities not shown): the reason to print. */
+    withheldMessage?: string | null;
     firstYear: number | null;
     lastYear: number | null;
   };
@@ -94,9 +103,26 @@ function cycleOrder(a: string, b: string): number {
   return rank(a) - rank(b) || parseInt(a, 10) - parseInt(b, 10);
 }
 
-export function buildPlanStats(surveyId: number, rows: PlanInput[]): PlanStats {
+export interface PlanStatsOptions {
+  /** 'respondent' (the default, what a publication shows) applies the listing rule; 'organiser' sees every bar */
+  audience?: 'organiser' | 'respondent';
+}
+
+export function buildPlanStats(surveyId: number, rows: PlanInput[], opts: PlanStatsOptions = {}): PlanStats {
   const withPlanRows = rows.filter((r) => r.hasPlan === true);
   const masked = anonymousNames(surveyId, rows);
+  const respondent = (opts.audience ?? 'respondent') === 'respondent';
+  const bandOf = (r: PlanInput) => r.bandIndex ?? 0;
+  const rule = listingRule(
+    rows.map((r) => ({ cityCode: r.cityCode, bandIndex: bandOf(r), disclosure: r.disclosure })),
+    Math.max(0, ...rows.map((r) => bandOf(r) + 1)),
+  );
+  const barsWithheld = respondent && !rule.plansListed;
+  // a public city's plan name may name a city that is not shown: masked as in the respondent workbook
+  const masks = rows
+    .filter((r) => r.disclosure !== 'public')
+    .map((r) => ({ name: r.cityName, replacement: masked.get(r.cityCode) ?? '〇〇市', kana: r.cityKana ?? null }))
+    .sort((a, b) => b.name.length - a.name.length);
 
   const nextPlanLabels = [...NEXT_PLANS.map((p) => NEXT_PLAN_LABELS[p]), '未回答'];
   const nextPlans = nextPlanLabels.map((label) => ({
@@ -106,11 +132,11 @@ export function buildPlanStats(surveyId: number, rows: PlanInput[]): PlanStats {
 
   const withPeriod = withPlanRows.filter((r) => r.periodStart !== null && r.periodEnd !== null);
   const bars: TimelineBar[] = withPeriod
-    .filter((r) => r.disclosure === 'public' || r.disclosure === 'anonymous')
+    .filter((r) => !barsWithheld && (r.disclosure === 'public' || r.disclosure === 'anonymous'))
     .map((r) => ({
       name: r.disclosure === 'public' ? r.cityName : masked.get(r.cityCode)!,
       disclosure: r.disclosure as 'public' | 'anonymous',
-      planName: r.disclosure === 'public' && r.planName ? r.planName : null,
+      planName: r.disclosure === 'public' && r.planName ? (respondent ? maskNames(r.planName, masks) : r.planName) : null,
       start: r.periodStart!,
       end: r.periodEnd!,
     }))
@@ -127,6 +153,7 @@ export function buildPlanStats(surveyId: number, rows: PlanInput[]): PlanStats {
       bars,
       hiddenCount: withPeriod.length - bars.length,
       withoutPeriodCount: withPlanRows.length - withPeriod.length,
+      withheldMessage: barsWithheld && withPeriod.length > 0 ? SMALL_GROUP_MESSAGE : null,
       firstYear: bars.length ? Math.min(...bars.map((b) => b.start)) : null,
       lastYear: bars.length ? Math.max(...bars.map((b) => b.end)) : null,
     },

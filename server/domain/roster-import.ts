@@ -11,6 +11,8 @@ export interface RosterRow {
   population: number;
   populationDate: string | null;
   email: string | null;
+  /** 市名カナ (katakana); undefined when the file has no such column (the roster keeps what it has) */
+  nameKana?: string | null;
 }
 
 export interface ImportedRow {
@@ -29,7 +31,7 @@ export interface RosterImport {
   encoding?: 'utf-8' | 'shift_jis' | 'xlsx';
 }
 
-export type RosterField = 'code' | 'prefecture' | 'name' | 'population' | 'populationDate' | 'email';
+export type RosterField = 'code' | 'prefecture' | 'name' | 'population' | 'populationDate' | 'email' | 'nameKana';
 
 export const ROSTER_COLUMNS: Record<RosterField, string> = {
   code: '団体コード',
@@ -38,6 +40,7 @@ export const ROSTER_COLUMNS: Record<RosterField, string> = {
   population: '人口',
   populationDate: '人口基準日',
   email: '照会先メールアドレス',
+  nameKana: '市名カナ',
 };
 
 const HEADER_ALIASES: Record<RosterField, string[]> = {
@@ -47,7 +50,18 @@ const HEADER_ALIASES: Record<RosterField, string[]> = {
   population: ['人口', '人口(人)'],
   populationDate: ['人口基準日', '基準日'],
   email: ['照会先メールアドレス', 'メールアドレス', '照会先メール', 'メール', 'email', 'e-mail'],
+  nameKana: ['市名カナ', '市名（カナ）', '団体名カナ', '市区町村名カナ', 'カナ', 'フリガナ', 'ふりがな', 'よみがな', '読み'],
 };
+
+/**
+ * A city's reading as the roster keeps it: NFKC (half-width ｶﾅ → カナ), hiragana → katakana, spaces removed;
+ * null when empty; undefined when it is not a reading (only kana and ー).
+ */
+export function normaliseNameKana(input: string): string | null | undefined {
+  const s = input.normalize('NFKC').replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+  if (s === '') return null;
+  return /^[\u30a1-\u30f6ー]{1,50}$/.test(s) ? s : undefined;
+}
 
 /** NFKC (full-width → half-width), spaces removed, lower case: how headers and numbers are compared. */
 export function loose(value: string): string {
@@ -207,7 +221,7 @@ export function checkRosterRows(table: string[][]): RosterImport {
     if (i <= headerIndex || cells.every((c) => c.trim() === '')) return;
     const rowNumber = i + 1;
     const get = (f: RosterField) => (columns[f] === undefined ? '' : (cells[columns[f]!] ?? '').trim());
-    const raw = { code: get('code'), prefecture: get('prefecture'), name: get('name'), population: get('population'), populationDate: get('populationDate'), email: get('email') };
+    const raw = { code: get('code'), prefecture: get('prefecture'), name: get('name'), population: get('population'), populationDate: get('populationDate'), email: get('email'), nameKana: get('nameKana') };
     const problems: string[] = [];
     let code = loose(raw.code);
     if (/^\d{5}$/.test(code)) code = `0${code}`; // Excel drops the leading zero of 北海道・青森県 codes
@@ -227,11 +241,13 @@ export function checkRosterRows(table: string[][]): RosterImport {
     if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 2020-10-01、令和2年10月1日）`);
     const email = raw.email === '' ? null : raw.email.normalize('NFKC');
     if (email !== null && !EMAIL.test(email)) problems.push(`照会先メールアドレス「${raw.email}」の形式が正しくありません`);
+    const nameKana = columns.nameKana === undefined ? undefined : normaliseNameKana(raw.nameKana);
+    if (columns.nameKana !== undefined && nameKana === undefined) problems.push(`市名カナ「${raw.nameKana}」はカタカナまたはひらがなで入力してください`);
     rows.push({
       rowNumber,
       raw,
       problems,
-      city: problems.length === 0 ? { code, prefecture, name, population: population!, populationDate, email } : null,
+      city: problems.length === 0 ? { code, prefecture, name, population: population!, populationDate, email, ...(columns.nameKana === undefined ? {} : { nameKana }) } : null,
     });
   });
   if (rows.length === 0) return { rows, fileProblems: ['見出しの下にデータの行がありません'] };

@@ -9,7 +9,8 @@ async function csrfPlugin(app: FastifyInstance) {
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: '_csrf',
-    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true },
+    // Secure under an https PUBLIC_URL, as the session cookie (passing cookieOpts replaces the plugin's defaults).
+    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', signed: true, secure: app.config.publicUrl.startsWith('https:') },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined),
     csrfOpts: { hmacKey: app.config.jwtSecret },
   });

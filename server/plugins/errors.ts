@@ -48,7 +48,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | undefined;
   if (!e) return false;
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(e.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(e.message ?? '');
+  // Inside a transaction a dropped connection surfaces as the failed ROLLBACK's error (pg: "Client has encountered
+  // a connection error and is not queryable"), which hides the original: it is the same outage.
+  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|is not queryable|Client was closed/i.test(e.message ?? '')) return true;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);
 }
 
 /**

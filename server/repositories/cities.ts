@@ -10,6 +10,8 @@ export interface CityInput {
   population: number;
   populationDate?: string | null;
   email?: string | null;
+  /** katakana reading; undefined leaves the stored one as it is */
+  nameKana?: string | null;
 }
 
 export async function listCities(db: Db): Promise<City[]> {
@@ -40,6 +42,7 @@ export async function upsertCities(db: Db, cities: CityInput[]): Promise<number>
       population: c.population,
       population_date: c.populationDate ?? null,
       email: c.email ?? null,
+      ...(c.nameKana === undefined ? {} : { name_kana: c.nameKana }),
     };
     await db
       .insertInto('cities')
@@ -51,6 +54,7 @@ export async function upsertCities(db: Db, cities: CityInput[]): Promise<number>
           population: values.population,
           population_date: values.population_date,
           email: values.email,
+          ...(values.name_kana === undefined ? {} : { name_kana: values.name_kana }),
           updated_at: sql`now()`,
         }),
       )

@@ -26,3 +26,16 @@ export async function createOrganiser(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** Ends every session of the organiser: tokens signed with an earlier version are refused from now on. */
+export async function bumpSessionVersion(db: Db, id: number): Promise<void> {
+  await db.updateTable('organisers').set((eb) => ({ session_version: eb('session_version', '+', 1) })).where('id', '=', id).execute();
+}
+
+export async function setOrganiserPassword(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('organisers')
+    .set((eb) => ({ password_hash: passwordHash, session_version: eb('session_version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}

@@ -80,6 +80,7 @@ export async function listPlanRows(db: Db, surveyId: number, hostCityCode: strin
     .select([
       'responses.city_code as cityCode',
       'cities.name as cityName',
+      'cities.name_kana as cityKana',
       'participants.band_index as bandIndex',
       'responses.has_plan as hasPlan',
       'responses.plan_name as planName',

@@ -40,12 +40,12 @@ export async function insertMeasures(db: Db, surveyId: number, measures: Measure
     .execute();
 }
 
-export async function listParticipants(db: Db, surveyId: number): Promise<Array<Participant & { name: string; prefecture: string; email: string | null }>> {
+export async function listParticipants(db: Db, surveyId: number): Promise<Array<Participant & { name: string; prefecture: string; email: string | null; name_kana: string | null }>> {
   return db
     .selectFrom('participants')
     .innerJoin('cities', 'cities.code', 'participants.city_code')
     .selectAll('participants')
-    .select(['cities.name', 'cities.prefecture', 'cities.email'])
+    .select(['cities.name', 'cities.prefecture', 'cities.email', 'cities.name_kana'])
     .where('participants.survey_id', '=', surveyId)
     .orderBy('participants.city_code')
     .execute();

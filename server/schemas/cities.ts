@@ -10,6 +10,7 @@ export const CityInputSchema = Type.Object(
     population: Type.Integer({ minimum: 0, maximum: 100000000 }),
     populationDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
     email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+    nameKana: Type.Optional(Type.Union([Type.String({ maxLength: 100, description: '市名の読み（カタカナ。ひらがな・半角カナも可）。省略すると登録済みの読みを変えません', examples: ['ニシノミヤシ'] }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -22,5 +23,6 @@ export const CitySchema = Type.Object({
   population: Type.Integer(),
   populationDate: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()]),
+  nameKana: Type.Union([Type.String(), Type.Null()]),
 });
 export type CityView = Static<typeof CitySchema>;

@@ -4,7 +4,9 @@ import type { Db } from '../db/database.js';
 import type { Organiser } from '../db/schema.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../domain/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../repositories/audit.js';
-import { countOrganisers, createOrganiser, findOrganiserByEmail } from '../repositories/organisers.js';
+import { badRequest } from '../domain/errors.js';
+import { countOrganisers, createOrganiser, findOrganiserByEmail, setOrganiserPassword } from '../repositories/organisers.js';
+import { MIN_PASSWORD_LENGTH } from './organiser-accounts.js';
 
 export interface BootstrapResult {
   created: boolean;
@@ -49,4 +51,22 @@ export async function authenticateOrganiser(db: Db, email: string, password: str
     return null;
   }
   return (await verifyPassword(organiser.password_hash, password)) ? organiser : null;
+}
+
+/**
+ * Changes an organiser's own password after checking the current one; every session of the account ends
+ * (the session version moves with the new hash, in one statement). Audited without either password.
+ */
+export async function changeOwnPassword(db: Db, organiser: Organiser, current: string, next: string): Promise<'changed' | 'wrong-password'> {
+  if (!(await verifyPassword(organiser.password_hash, current))) return 'wrong-password';
+  if (next.length < MIN_PASSWORD_LENGTH) {
+    const message = `新しいパスワードは ${MIN_PASSWORD_LENGTH} 文字以上にしてください。`;
+    throw badRequest(message, [{ path: '/newPassword', message }]);
+  }
+  const hash = await hashPassword(next);
+  await db.transaction().execute(async (trx) => {
+    await setOrganiserPassword(trx, organiser.id, hash);
+    await recordAudit(trx, { actor: { type: 'organiser', id: organiser.email }, action: 'change_password', entity: 'organiser', entityId: organiser.id });
+  });
+  return 'changed';
 }

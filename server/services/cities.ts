@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.js';
 import type { City } from '../db/schema.js';
 import { badRequest } from '../domain/errors.js';
+import { normaliseNameKana } from '../domain/roster-import.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { type CityInput, findCities, upsertCities } from '../repositories/cities.js';
 import type { CityView } from '../schemas/cities.js';
@@ -14,6 +15,7 @@ export function cityView(c: City): CityView {
     population: c.population,
     populationDate: c.population_date,
     email: c.email,
+    nameKana: c.name_kana,
   };
 }
 
@@ -25,12 +27,22 @@ export async function upsertRoster(db: Db, cities: CityInput[], actor: Actor): P
       throw badRequest(message, [{ path: `/${i}/code`, message }]);
     }
     seen.set(c.code, i);
+    if (typeof c.nameKana === 'string' && normaliseNameKana(c.nameKana) === undefined) {
+      const message = `市名カナ「${c.nameKana}」はカタカナまたはひらがなで入力してください`;
+      throw badRequest(message, [{ path: `/${i}/nameKana`, message }]);
+    }
   });
   return db.transaction().execute(async (trx) => {
     const before = new Map((await findCities(trx, cities.map((c) => c.code))).map((c) => [c.code, cityView(c)]));
     const n = await upsertCities(
       trx,
-      cities.map((c) => ({ ...c, name: c.name.trim(), prefecture: c.prefecture.trim(), email: c.email?.trim() || null })),
+      cities.map((c) => ({
+        ...c,
+        name: c.name.trim(),
+        prefecture: c.prefecture.trim(),
+        email: c.email?.trim() || null,
+        ...(c.nameKana === undefined ? {} : { nameKana: c.nameKana === null ? null : normaliseNameKana(c.nameKana) ?? null }),
+      })),
     );
     const after = new Map((await findCities(trx, cities.map((c) => c.code))).map((c) => [c.code, cityView(c)]));
     for (const [code, view] of after) {

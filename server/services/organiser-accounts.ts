@@ -6,7 +6,7 @@ import type { OrganiserRole } from '../domain/glossary.js';
 import { hashPassword } from '../domain/passwords.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { setOrganiserDisabled } from '../repositories/organiser-accounts.js';
-import { createOrganiser, findOrganiser, findOrganiserByEmail } from '../repositories/organisers.js';
+import { bumpSessionVersion, createOrganiser, findOrganiser, findOrganiserByEmail } from '../repositories/organisers.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -48,6 +48,8 @@ export async function setAccountDisabled(db: Db, id: number, disabled: boolean, 
     const before = await findOrganiser(trx, id);
     if (!before) throw notFound('アカウント');
     const after = (await setOrganiserDisabled(trx, id, disabled ? new Date() : null))!;
+    // its sessions end for good: re-enabling the account later does not revive an old token
+    if (disabled) await bumpSessionVersion(trx, id);
     await recordAudit(trx, {
       actor: { type: actor.type, id: actor.id },
       action: disabled ? 'disable' : 'enable',

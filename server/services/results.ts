@@ -2,7 +2,7 @@
 // Reads only; the counting is done by one grouped query (repositories/results.ts), the layout by domain/results.ts.
 import type { Db } from '../db/database.js';
 import { bandsFor } from '../domain/bands.js';
-import { buildPlanStats, type PlanStats } from '../domain/plan-stats.js';
+import { buildPlanStats, type PlanStats, type PlanStatsOptions } from '../domain/plan-stats.js';
 import { buildResults, type SurveyResults } from '../domain/results.js';
 import { countAnswersByBand, countRespondentsByBand, findHostAnswers, listPlanRows } from '../repositories/results.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
@@ -60,7 +60,7 @@ export async function computeResults(db: Db, surveyId: number, opts: ComputeResu
  * plan periods (public cities named, anonymous ones as A市, B市… as in the respondent workbook, private ones only counted),
  * next-plan intentions.
  */
-export async function computePlanStats(db: Db, surveyId: number): Promise<PlanStats> {
+export async function computePlanStats(db: Db, surveyId: number, opts: PlanStatsOptions = {}): Promise<PlanStats> {
   const survey = await getSurveyOr404(db, surveyId);
-  return buildPlanStats(surveyId, await listPlanRows(db, surveyId, survey.host_city_code));
+  return buildPlanStats(surveyId, await listPlanRows(db, surveyId, survey.host_city_code), opts);
 }

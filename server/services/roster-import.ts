@@ -29,7 +29,8 @@ export async function previewRoster(db: Db, checked: RosterImport): Promise<Prev
       old.prefecture === r.city.prefecture &&
       old.population === r.city.population &&
       old.population_date === r.city.populationDate &&
-      (old.email ?? null) === r.city.email;
+      (old.email ?? null) === r.city.email &&
+      (r.city.nameKana === undefined || (old.name_kana ?? null) === r.city.nameKana);
     return { ...r, change: !old ? 'new' : same ? 'unchanged' : 'changed' };
   });
 }
@@ -43,7 +44,9 @@ export function rowsFromConfirmation(json: string): RosterRow[] {
   } catch {
     throw badRequest('取込の内容を読み取れませんでした。ファイルを選び直してください');
   }
-  const fields = Object.keys(ROSTER_COLUMNS) as Array<keyof typeof ROSTER_COLUMNS>;
+  // 市名カナ travels only when the file had it (without the column, the roster keeps its readings)
+  const withKana = rows.some((r) => r !== null && typeof r === 'object' && 'nameKana' in r);
+  const fields = (Object.keys(ROSTER_COLUMNS) as Array<keyof typeof ROSTER_COLUMNS>).filter((f) => f !== 'nameKana' || withKana);
   const cell = (r: unknown, f: string) => (r !== null && typeof r === 'object' ? String((r as Record<string, unknown>)[f] ?? '') : '');
   const table = [fields.map((f) => ROSTER_COLUMNS[f]), ...rows.map((r) => fields.map((f) => cell(r, f)))];
   const checked = checkRosterRows(table);

@@ -41,6 +41,7 @@ export async function organiserWorkbookData(db: Db, surveyId: number, now: Date)
     return {
       cityCode: p.city_code,
       cityName: p.name,
+      cityKana: p.name_kana,
       prefecture: p.prefecture,
       population: p.population,
       bandIndex: p.band_index,

@@ -18,12 +18,15 @@ const DEMO = 1; // the seeded, opened demo survey (host 西宮市)
 const RESPONDENT_CITY = '282022'; // 尼崎市 answers through the form
 const KEYED_CITY = '282031'; // 明石市: the organiser keys in its answers
 const STAFF = { email: 'staff@city.example.lg.jp', password: 'staff-password-123' };
+// logging out ends every session of the account (issue 12 §3): /logout is fuzzed with an account of its own
+const LEAVER = { email: 'leaver@city.example.lg.jp', password: 'leaver-password-123' };
 
 let ctx: TestContext;
 let api: { authorization: string };
 let organiser: Browser;
 let respondent: Browser;
 let anonymous: Browser;
+let leaver: Browser;
 let respondentToken: string;
 let measureCodes: string[];
 let setupSurvey: number; // settings, measures, participants, invitations, mail texts, retries
@@ -53,6 +56,9 @@ export async function setUpFormFuzz(): Promise<void> {
   staffId = (await createAccount(ctx, STAFF.email, STAFF.password, 'staff')).id;
   organiser = new Browser(ctx);
   expect((await organiser.login(ORGANISER.email, ORGANISER.password)).statusCode).toBe(303);
+  await createAccount(ctx, LEAVER.email, LEAVER.password, 'staff');
+  leaver = new Browser(ctx);
+  expect((await leaver.login(LEAVER.email, LEAVER.password)).statusCode).toBe(303);
   anonymous = new Browser(ctx);
 
   await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${DEMO}`, headers: api, payload: { status: 'open' } });
@@ -90,7 +96,7 @@ export const closeFormFuzz = () => ctx.close();
 export const formPostRoutesOfApp = () => formPostRoutes(ctx.app);
 
 
-type Who = 'organiser' | 'respondent' | 'anonymous';
+type Who = 'organiser' | 'respondent' | 'anonymous' | 'leaver';
 interface FormRoute {
   who: Who;
   /** the page whose form carries the CSRF token */
@@ -136,7 +142,7 @@ export function formRoutes(): Record<string, FormRoute> {
         return res.statusCode === 303 && !/^\/(?![/\\])/.test(location) ? `redirected off-site to ${location}` : null;
       },
     },
-    '/logout': { who: 'organiser', page: '/organiser/surveys', url: fc.constant('/logout'), body: formPairs({}) },
+    '/logout': { who: 'leaver', page: '/organiser/surveys', url: fc.constant('/logout'), body: formPairs({}) },
     '/organiser/accounts': {
       who: 'organiser',
       page: '/organiser/accounts',
@@ -351,7 +357,7 @@ export function formRoutes(): Record<string, FormRoute> {
   };
 }
 
-const browsers = (): Record<Who, Browser> => ({ organiser, respondent, anonymous });
+const browsers = (): Record<Who, Browser> => ({ organiser, respondent, anonymous, leaver });
 
 /** Sends one generated form as a browser would: the session's cookies, the page's CSRF token, url-encoded or multipart. */
 async function send(route: FormRoute, csrf: string, sample: { url: string; pairs: Pair[]; tail: string | null; multipart: boolean; file: { filename: string; data: Buffer } | null; headers: Record<string, string> }) {

@@ -7,7 +7,12 @@ import { workbookToBuffer } from '../../../exports/serialise.js';
 import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
 import { organiserActor } from '../../plugins/auth.js';
 import { notifyResults } from '../../services/results-notify.js';
-import { attachment, japanDate, organiserResultsWorkbook, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
+import { DomainError } from '../../domain/errors.js';
+import { attachment, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
+
+/** Downloads of the organiser's results workbook per organiser and minute (counted on every instance). */
+export const RESULTS_XLSX_LIMIT_PER_MINUTE = 10;
+
 
 export const XlsxFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Excel ブック（.xlsx）' });
 
@@ -31,13 +36,21 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: SurveyIdParams,
         produces: [XLSX_TYPE],
-        response: { 200: XlsxFile, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: XlsxFile, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {
-      const now = app.clock();
-      const { workbook, title } = await organiserResultsWorkbook(app.db, request.params.id, now);
-      return sendWorkbook(reply, workbook, `${title}_集計結果_${japanDate(now)}.xlsx`, `results-${request.params.id}.xlsx`);
+      const limit = await app.hitLimit(`results-xlsx:${request.organiser!.id}`, RESULTS_XLSX_LIMIT_PER_MINUTE, 60_000);
+      if (!limit.allowed) {
+        reply.header('Retry-After', String(limit.retryAfterSeconds));
+        throw new DomainError(429, 'TOO_MANY_REQUESTS', `集計結果の Excel のダウンロードは 1 分間に ${RESULTS_XLSX_LIMIT_PER_MINUTE} 回までです。${limit.retryAfterSeconds} 秒ほど待ってから、もう一度お試しください。`);
+      }
+      const { buffer, title, date } = await app.resultsWorkbookCache.get(app.db, request.params.id, app.clock());
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachment(`${title}_集計結果_${date}.xlsx`, `results-${request.params.id}.xlsx`))
+        .header('cache-control', 'private, no-store')
+        .send(buffer);
     },
   );
 

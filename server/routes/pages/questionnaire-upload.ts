@@ -16,7 +16,8 @@ async function questionnaireUploadPages(app: FastifyInstance) {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     // the confirm step carries the workbook back base64-encoded (4/3 of its size)
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fieldSize: Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024 },
+    // fields: _csrf, workbook, version, confirm (and the file): a handful of parts, never 1,000
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 6, parts: 7, fieldSize: Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024, headerPairs: 20 },
     onFile: async (part) => {
       (part as unknown as { value: Upload }).value = { filename: part.filename, data: await part.toBuffer() };
     },
@@ -48,12 +49,11 @@ async function questionnaireUploadPages(app: FastifyInstance) {
     '/respond/questionnaire',
     {
       schema: { hide: true },
-      preHandler: [
-        async (request, reply) => {
-          if (!(await respondent(request, reply))) return reply;
-        },
-        app.csrfProtection,
-      ],
+      // the session is checked in onRequest, before the multipart body is read (preValidation)
+      onRequest: async (request, reply) => {
+        if (!(await respondent(request, reply))) return reply;
+      },
+      preHandler: app.csrfProtection,
     },
     async (request, reply) => {
       const r = request.respondent!;

@@ -102,7 +102,7 @@ async function resultsContext(
     columnCount: 5 + results.bands.length + (results.previousRound ? 1 : 0),
     charts: hasResponses ? { rate: rateChart(results), bands: bandComparisonChart(results) } : null,
     bandRateRows: bandRateRows(results),
-    plan: hasResponses ? planView(frozen?.planStats ?? (await computePlanStats(app.db, survey.id))) : null,
+    plan: hasResponses ? planView(frozen?.planStats ?? (await computePlanStats(app.db, survey.id, { audience }))) : null,
   };
 }
 

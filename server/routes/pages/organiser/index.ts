@@ -9,6 +9,7 @@ import invitationPages from './invitations.js';
 import loginPages from './login.js';
 import planLibraryPages from './plans.js';
 import rosterPages from './roster.js';
+import rosterExportPages from './roster-export.js';
 import surveyPages from './surveys.js';
 
 const organiserPages: FastifyPluginAsync = async (app) => {
@@ -16,6 +17,7 @@ const organiserPages: FastifyPluginAsync = async (app) => {
   await app.register(loginPages);
   await app.register(accountPages);
   await app.register(rosterPages);
+  await app.register(rosterExportPages);
   await app.register(surveyPages);
   await app.register(invitationPages);
   await app.register(dashboardPages);

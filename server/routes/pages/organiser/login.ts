@@ -7,16 +7,22 @@ import { LOGIN_FAILED_MESSAGE } from '../../api/session.js';
 
 type LoginBody = { email?: string; password?: string; next?: string };
 
-/** Only a path on this site: never an absolute URL (open redirect). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) && !next.startsWith('/login') ? next : '/organiser/surveys';
+/**
+ * Only a console path of a known shape: /organiser, then segments of letters, digits, `-` and `_`, and an
+ * optional plain query. No scheme, no `//`, no backslash, no tab or other control character (browsers drop those
+ * and `/\t/evil.host/` becomes `//evil.host/`): anything else goes to the survey list (no open redirect).
+ */
+export function safeNext(next: unknown): string {
+  const fallback = '/organiser/surveys';
+  if (typeof next !== 'string' || next.length > 512) return fallback;
+  return /^\/organiser(?:\/[A-Za-z0-9_-]+)*\/?(?:\?[A-Za-z0-9_.~%=&+-]*)?$/.test(next) ? next : fallback;
 }
 
 const loginPages: FastifyPluginAsync = async (app) => {
   const secure = app.config.publicUrl.startsWith('https:');
 
   const renderLogin = (reply: FastifyReply, ctx: { email?: string; next?: string; error?: string }) =>
-    reply.view('pages/organiser/login.hbs', { title: 'ログイン', ...ctx, next: safeNext(ctx.next), csrfToken: reply.generateCsrf() });
+    reply.header('cache-control', 'no-store').view('pages/organiser/login.hbs', { title: 'ログイン', ...ctx, next: safeNext(ctx.next), csrfToken: reply.generateCsrf() });
 
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (request, reply) =>
     renderLogin(reply, { next: request.query.next }),
@@ -57,7 +63,13 @@ const loginPages: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/logout', { schema: { hide: true }, preHandler: app.csrfProtection }, async (_request, reply) => {
+  app.post('/logout', { schema: { hide: true }, preHandler: app.csrfProtection }, async (request, reply) => {
+    // Ends every session of the account (the cookie, and API tokens of the same organiser), not only this cookie.
+    const signedIn = await app.requireOrganiser(request, reply).then(
+      () => request.organiser,
+      () => undefined,
+    );
+    if (signedIn) await app.endOrganiserSessions(signedIn.id);
     reply.clearCookie(ORGANISER_COOKIE, { path: '/' });
     return reply.view('pages/organiser/logged-out.hbs', { title: 'ログアウトしました' });
   });

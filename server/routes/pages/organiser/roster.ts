@@ -1,7 +1,7 @@
 // Roster pages (団体名簿): list and edit cities; import a CSV/.xlsx with a preview before anything is written.
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { importIsClean, parsePopulation, parseRosterDate } from '../../../domain/roster-import.js';
+import { importIsClean, normaliseNameKana, parsePopulation, parseRosterDate } from '../../../domain/roster-import.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findCity, listCities } from '../../../repositories/cities.js';
 import { upsertRoster } from '../../../services/cities.js';
@@ -12,12 +12,13 @@ import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.j
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 type Upload = { filename: string; data: Buffer };
-type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string };
+type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string; nameKana?: string };
 
 const rosterPages: FastifyPluginAsync = async (app) => {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
+    // the form has one file and the _csrf field: a few parts of a few KB, never 1,000 parts of 7 MB
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 8 * 1024, headerPairs: 20 },
     onFile: async (part) => {
       (part as unknown as { value: Upload }).value = { filename: part.filename, data: await part.toBuffer() };
     },
@@ -34,7 +35,8 @@ const rosterPages: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { file?: Upload } }>(
     '/organiser/roster/import',
-    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    // authenticated in onRequest: the multipart body is read (preValidation) only for a signed-in organiser
+    { schema: { hide: true }, onRequest: auth, preHandler: app.csrfProtection },
     async (request, reply) => {
       const file = request.body?.file;
       if (!file || typeof file !== 'object' || file.data.length === 0) {
@@ -80,7 +82,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
     return renderPage(request, reply, 'pages/organiser/roster-city.hbs', {
       title: `${city.name}（団体名簿）`,
       city,
-      form: { name: city.name, prefecture: city.prefecture, population: String(city.population), populationDate: city.population_date ?? '', email: city.email ?? '' },
+      form: { name: city.name, prefecture: city.prefecture, population: String(city.population), populationDate: city.population_date ?? '', email: city.email ?? '', nameKana: city.name_kana ?? '' },
     });
   });
 
@@ -93,7 +95,9 @@ const rosterPages: FastifyPluginAsync = async (app) => {
       // A repeated field arrives as an array: the first value counts, as for the other forms.
       const field = (v: unknown): string => (Array.isArray(v) ? field(v[0]) : typeof v === 'string' ? v : '');
       const body: CityForm = request.body ?? {};
-      const form = { name: field(body.name), prefecture: field(body.prefecture), population: field(body.population), populationDate: field(body.populationDate), email: field(body.email) };
+      const form = { name: field(body.name), prefecture: field(body.prefecture), population: field(body.population), populationDate: field(body.populationDate), email: field(body.email), nameKana: field(body.nameKana) };
+      // a form without the field (an older page) leaves the reading as it is
+      const nameKana = body.nameKana === undefined ? undefined : normaliseNameKana(form.nameKana);
       try {
         const population = parsePopulation(form.population);
         const populationDate = form.populationDate.trim() === '' ? null : parseRosterDate(form.populationDate);
@@ -103,8 +107,10 @@ const rosterPages: FastifyPluginAsync = async (app) => {
         if (form.name.trim() === '') errors.push({ path: '/name', message: '市名を入力してください' });
         if (form.prefecture.trim() === '') errors.push({ path: '/prefecture', message: '都道府県を入力してください' });
         if (form.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
+        if (body.nameKana !== undefined && nameKana === undefined) errors.push({ path: '/nameKana', message: '市名カナはカタカナまたはひらがなで入力してください' });
         if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
-        await upsertRoster(app.db, [{ code: city.code, name: form.name, prefecture: form.prefecture, population: population!, populationDate, email: form.email }], organiserActor(request));
+        const kana = body.nameKana === undefined ? {} : { nameKana: nameKana ?? null };
+        await upsertRoster(app.db, [{ code: city.code, name: form.name, prefecture: form.prefecture, population: population!, populationDate, email: form.email, ...kana }], organiserActor(request));
         return redirectWithNotice(reply, '/organiser/roster', `${form.name.trim()}の情報を保存しました`);
       } catch (err) {
         return renderPage(request, reply.code(400), 'pages/organiser/roster-city.hbs', { title: `${city.name}（団体名簿）`, city, form, errors: formErrors(err) });

@@ -1,0 +1,19 @@
+// A cheap fingerprint of everything the organiser's results workbook shows for one survey: it changes
+// whenever a response, an invitation, a participant, a measure (also its label, category or order), the survey or a
+// participant's roster entry does.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+export async function surveyDataVersion(db: Db, surveyId: number): Promise<string> {
+  const row = await sql<{ v: string | null }>`
+    select concat_ws('|',
+      (select updated_at::text from surveys where id = ${surveyId}),
+      (select concat(count(*), ':', max(updated_at)::text, ':', max(version)::text, ':', sum(version)::text) from responses where survey_id = ${surveyId}),
+      (select concat(count(*), ':', max(issued_at)::text, ':', max(sent_at)::text, ':', max(opened_at)::text, ':', max(revoked_at)::text, ':', count(sent_at), ':', count(opened_at))
+         from invitations where survey_id = ${surveyId}),
+      (select concat(count(*), ':', max(added_at)::text) from participants where survey_id = ${surveyId}),
+      (select concat(count(*), ':', max(created_at)::text, ':', max(retired_at)::text, ':', count(retired_at), ':', md5(string_agg(concat(code, '/', label, '/', category, '/', position), '|' order by id))) from measures where survey_id = ${surveyId}),
+      (select max(c.updated_at)::text from cities c join participants p on p.city_code = c.code where p.survey_id = ${surveyId})
+    ) as v`.execute(db);
+  return row.rows[0]?.v ?? '';
+}
