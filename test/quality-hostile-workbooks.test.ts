@@ -92,7 +92,7 @@ beforeAll(async () => {
   await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/participants`, headers: auth, payload: { cityCodes: [TOYONAKA] } });
   await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${id}`, headers: auth, payload: { status: 'open' } });
   token = (await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${id}/invitations`, headers: auth, payload: { cityCodes: [TOYONAKA] } })).json()[0].token;
-  keepCookies((await ctx.app.inject({ method: 'GET', url: `/r/${token}`, headers: { accept: 'text/html' } })).headers['set-cookie']);
+  keepCookies((await ctx.app.inject({ method: 'POST', url: `/r/${token}`, headers: { accept: 'text/html' } })).headers['set-cookie']);
   genuineQuestionnaire = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response/questionnaire.xlsx', headers: { authorization: `Bearer ${token}` } })).rawPayload;
 
   const wb = new ExcelJS.Workbook();

@@ -132,6 +132,15 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
     expect((await call(0, 'GET', '/api/v1/surveys', token)).status).toBe(401);
   });
 
+  it('a login limit is reached through both instances together', async () => {
+    const tries = { email: 'nobody@example.lg.jp', password: 'wrong password 123' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await call(i % 2, 'POST', '/api/v1/session', undefined, tries)).status);
+    // five wrong passwords, alternating instances, then the limit on whichever instance is asked
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+  });
+
   it('62 invitation mails are each sent exactly once, though one instance is killed halfway with mails in flight', async () => {
     const token = (await call(1, 'POST', '/api/v1/session', undefined, ADMIN)).json.token as string;
     const cities = (await call(0, 'GET', '/api/v1/cities', token)).json as Array<{ code: string; name: string; prefecture: string; population: number }>;
