@@ -37,7 +37,8 @@ export function addSummarySheet(wb: Workbook, survey: SurveyInfo, results: Resul
   if (own) ws.getColumn(ownCol).width = 9;
   ws.getColumn(rateCol).width = 11;
 
-  put(ws, 1, 1, `${survey.title}（${japaneseDate(survey.date)}）`).font = TITLE_FONT;
+  const when = survey.edition ? `第${survey.edition}版、${japaneseDate(survey.date)}公表` : japaneseDate(survey.date);
+  put(ws, 1, 1, `${survey.title}（${when}）`).font = TITLE_FONT;
   ws.mergeCells(1, 1, 1, rateCol);
   styleCell(put(ws, 2, 1, `実施・検討率:「総数」/${results.denominator}*100`), { border: false });
   ws.mergeCells(2, 1, 2, 2);

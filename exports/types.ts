@@ -37,6 +37,8 @@ export interface SurveyInfo {
   hostCityName: string;
   /** the date printed in the title row, 'YYYY-MM-DD' */
   date: string;
+  /** a published edition (第N版): printed in the title row with its publication date */
+  edition?: number;
 }
 
 export interface ContactAnswers {

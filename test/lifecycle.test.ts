@@ -1,6 +1,7 @@
 // A round's numbers are never wrong and no respondent loses work (issue #11): submitted answers keep counting
 // while a city edits, publications are frozen editions, personal links survive reminders, corrections after
 // closing need a reason, measures are fixed once the survey is open, results go only to cities that answered.
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptRecipients } from '../server/services/response-summary.js';
 import { emlOf } from '../server/services/mailings.js';
@@ -108,6 +109,36 @@ describe('nobody\'s typing is lost', () => {
   });
 });
 
+/** What a browser sends when the page's form is submitted with its defaults: hidden inputs and checked radios. */
+function defaultFormFields(html: string, action: string): Record<string, string> {
+  const form = new RegExp(`<form method="post" action="${action}">([\\s\\S]*?)</form>`).exec(html)![1];
+  const fields: Record<string, string> = {};
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[unescape(m[1])] = unescape(m[2]);
+  for (const m of form.matchAll(/<input type="radio"[^>]*name="([^"]+)" value="([^"]+)" checked>/g)) fields[unescape(m[1])] = m[2];
+  return fields;
+}
+
+describe('two people editing the same city', () => {
+  it('the second save gets both versions; the default choice keeps what the first saved and what the second typed', async () => {
+    const first = new Browser(ctx);
+    const second = new Browser(ctx);
+    await first.openLink(`/r/${tokens[AOMORI]}`);
+    await second.openLink(`/r/${tokens[AOMORI]}`);
+    const secondForm = await second.get('/respond'); // opened before the first person saves
+    const version = /name="version" value="(\d+)"/.exec(secondForm.body)![1];
+    await first.post('/respond', { action: 'save', version, m_M04: 'studying' }, '/respond');
+    const conflict = await second.post('/respond', { action: 'save', version, department: '二人目の部署' }, '/respond');
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.body).toContain('二人目の部署');
+    const merged = await second.post('/respond/merge', { ...defaultFormFields(conflict.body, '/respond/merge'), choice: 'merge' }, '/respond');
+    expect(merged.statusCode).toBe(303);
+    const saved = (await api('GET', '/api/v1/response', bearer(AOMORI))).json();
+    expect(saved.answers.contact.department).toBe('二人目の部署');
+    expect(saved.answers.measures.M04).toBe('studying');
+  });
+});
+
 describe('personal links survive reminders', () => {
   it('a reminder re-sends the same link, and the link keeps working', async () => {
     const res = await api('POST', `/api/v1/surveys/${surveyId}/reminders`, auth, { cityCodes: [AOMORI] });
@@ -166,6 +197,11 @@ describe('closing and publishing freeze what they should', () => {
     const second = (await api('GET', '/api/v1/response/results', bearer(HAKODATE))).json();
     expect(second.edition).toBe(2);
     expect(m01(second).total).toBe(2);
+    // the printed workbook says which edition it is
+    const xlsx = await api('GET', '/api/v1/response/results.xlsx', bearer(HAKODATE));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(String(wb.getWorksheet('集計表')!.getCell('A1').value)).toContain('第2版');
   });
 
   it('the respondent results page names the edition and when it was published', async () => {

@@ -120,6 +120,9 @@ describe('invitations by e-mail', () => {
     expect(textOf((await browser.get(sent.headers.location as string)).body)).toContain('督促メール: 送信 3 件');
     await ctx.app.mailer.drain();
     const reminders = smtp.mails.slice(before);
+    // the reminder says what happens: the same link as the invitation, nothing revoked
+    expect(reminders.every((m) => m.text.includes('先にお送りした依頼メールのリンクと同じもの'))).toBe(true);
+    expect(reminders.some((m) => m.text.includes('使えなくなりました'))).toBe(false);
     expect(reminders).toHaveLength(3);
     expect(reminders.every((m) => m.subject.startsWith('【再送・ご回答のお願い】'))).toBe(true);
     const page = await browser.get(`/organiser/surveys/${surveyId}/invitations`);

@@ -78,7 +78,7 @@ export async function respondentResultsWorkbook(db: Db, surveyId: number, cityCo
   const edition = await editionForRespondent(db, survey, cityCode);
   const data = edition.data.workbook;
   return {
-    workbook: buildRespondentWorkbook({ ...data, survey: { ...data.survey, date: japanDate(edition.publishedAt) }, cityCode }),
+    workbook: buildRespondentWorkbook({ ...data, survey: { ...data.survey, date: japanDate(edition.publishedAt), edition: edition.edition }, cityCode }),
     title: data.survey.title,
     edition: edition.edition,
   };

@@ -154,7 +154,11 @@ async function respondentPages(app: FastifyInstance) {
     const measures = (await listMeasures(app.db, ctx.survey.id)).map((m) => ({ code: m.code, label: m.label }));
     const { answers: mineAnswers } = normaliseResponse(inputFromValues(mine), current.model, measures);
     const mineByPath = new Map(responseFields(measures).map((f) => [f.path, f.show(mineAnswers)]));
-    const rows = differences(current.model, mineAnswers, measures).map((d, i) => ({ ...d, index: i, mine: mineByPath.get(d.path) ?? d.after, theirs: d.before }));
+    // where this person left a field empty and the other saved a value, keeping the saved one is the merge they mean
+    const rows = differences(current.model, mineAnswers, measures).map((d, i) => {
+      const mine = mineByPath.get(d.path) ?? d.after;
+      return { ...d, index: i, mine, theirs: d.before, takeTheirs: mine === '' && d.before !== '' };
+    });
     return reply
       .code(409)
       .header('cache-control', NO_STORE)
