@@ -106,7 +106,7 @@ export function addPlansSheet(wb: Workbook, allRows: ListRow[], opts: ListOption
     '備考',
     ...(organiser ? ['調査結果の取扱い', '回答の状態'] : []),
   ];
-  const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, ...(organiser ? [16, 20] : [])];
+  const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, ...(organiser ? [26, 32] : [])];
   const data = rows.map(({ record: p, displayName, mask }) => {
     const plan = p.status === 'submitted' ? p.answers?.plan : undefined;
     const values: CellInput[] = [
