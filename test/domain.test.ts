@@ -85,3 +85,21 @@ describe('chukakushi-2018 template', () => {
     ]);
   });
 });
+
+describe('the audit log in Japanese', () => {
+  it('names operations, the status move, and only the fields that changed', async () => {
+    const { describeAudit, actorLabel } = await import('../server/domain/audit-labels.js');
+    expect(describeAudit({ action: 'status:published', entity: 'survey', before: { status: 'closed' }, after: { status: 'published', edition: 2 } }).operation).toBe('状態の変更（締切 → 結果公表）（第2版）');
+    const save = describeAudit({
+      action: 'submit',
+      entity: 'response',
+      before: {},
+      after: { changed: [{ path: '/measures/M01', label: 'ICTガバナンスの強化', before: '検討中', after: '実施済' }], reason: '電話で訂正' },
+    });
+    expect(save).toEqual({ operation: '送信', changes: [{ label: 'ICTガバナンスの強化', before: '検討中', after: '実施済' }], reason: '電話で訂正', source: undefined });
+    expect(describeAudit({ action: 'measure:rename', entity: 'measure', before: { label: 'GISの活用' }, after: { label: '地理情報システムの活用' } }).operation).toBe('対策「GISの活用」の名称を変更しました');
+    const names = { organisers: new Map([['joho@city.example.lg.jp', '西宮 太郎']]), cities: new Map([['022012', '青森市']]) };
+    expect(actorLabel({ type: 'respondent', id: '022012' }, names)).toBe('青森市（回答団体）');
+    expect(actorLabel({ type: 'organiser', id: 'joho@city.example.lg.jp' }, names)).toBe('西宮 太郎（joho@city.example.lg.jp）');
+  });
+});

@@ -146,7 +146,9 @@ describe('tracking and corrections', () => {
 
     const audit = textOf((await browser.get(`/organiser/audit?entity=response&surveyId=${roundId}&actor=staff`)).body);
     expect(audit).toContain(`回答 ${roundId}:292010`);
-    expect(audit).toContain('submit');
+    // the operation in Japanese, who did it by name, and the fields it changed
+    expect(audit).toContain('送信');
+    expect(audit).toMatch(/担当部署: （未回答） → 総務部 情報政策課/);
     const none = textOf((await browser.get('/organiser/audit?entity=response&from=2000-01-01&to=2000-01-02')).body);
     expect(none).toContain('該当する記録はありません');
   });

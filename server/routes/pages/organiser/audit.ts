@@ -3,17 +3,11 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { auditEntities, searchAudit } from '../../../repositories/audit-search.js';
 import { listSurveys } from '../../../repositories/surveys.js';
+import { listCities } from '../../../repositories/cities.js';
+import { listOrganisers } from '../../../repositories/organiser-accounts.js';
+import { actorLabel, describeAudit, ENTITY_LABELS } from '../../../domain/audit-labels.js';
 import { pageAuth, renderPage } from './common.js';
 
-const ENTITY_LABELS: Record<string, string> = {
-  survey: '調査',
-  measure: '対策',
-  city: '団体名簿',
-  organiser: 'アカウント',
-  response: '回答',
-  mail: 'メール',
-  invitation: '依頼',
-};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const pretty = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v, null, 1));
@@ -29,9 +23,15 @@ const auditPages: FastifyPluginAsync = async (app) => {
       from: DATE.test(q.from ?? '') ? q.from : undefined,
       to: DATE.test(q.to ?? '') ? q.to : undefined,
     };
+    const names = {
+      organisers: new Map((await listOrganisers(app.db)).map((o) => [o.email, o.name])),
+      cities: new Map((await listCities(app.db)).map((c) => [c.code, c.name])),
+    };
     const entries = (await searchAudit(app.db, filter)).map((e) => ({
       ...e,
       entityLabel: ENTITY_LABELS[e.entity] ?? e.entity,
+      actorLabel: actorLabel({ type: e.actor_type, id: e.actor }, names),
+      described: describeAudit(e),
       before: pretty(e.before),
       after: pretty(e.after),
     }));
