@@ -139,6 +139,30 @@ describe('two people editing the same city', () => {
   });
 });
 
+describe('two people editing, each changing a different filled-in field', () => {
+  it('the merge keeps both changes: a field only the other changed is not reverted to what this person had loaded', async () => {
+    const first = new Browser(ctx);
+    const second = new Browser(ctx);
+    await first.openLink(`/r/${tokens[AOMORI]}`);
+    await second.openLink(`/r/${tokens[AOMORI]}`);
+    const loaded = (await api('GET', '/api/v1/response', bearer(AOMORI))).json();
+    expect(loaded.answers.contact.department).toBe('二人目の部署');
+    // the second person's browser sends every field of the form as it was loaded, with their one change
+    const { valuesFromAnswers, hiddenInputs } = await import('../server/routes/pages/respondent-form.js');
+    const { getResponse } = await import('../server/services/responses.js');
+    const state = await getResponse(ctx.database.db, surveyId, AOMORI);
+    const formOf = (changes: Record<string, string>) => ({ ...Object.fromEntries(hiddenInputs(valuesFromAnswers(state.model)).map((f) => [f.name, f.value])), ...changes, version: String(loaded.version) });
+    await first.post('/respond', { ...formOf({ department: '一人目が直した部署' }), action: 'save' }, '/respond');
+    const conflict = await second.post('/respond', { ...formOf({ m_M05: 'implemented' }), action: 'save' }, '/respond');
+    expect(conflict.statusCode).toBe(409);
+    const merged = await second.post('/respond/merge', { ...defaultFormFields(conflict.body, '/respond/merge'), choice: 'merge' }, '/respond');
+    expect(merged.statusCode).toBe(303);
+    const saved = (await api('GET', '/api/v1/response', bearer(AOMORI))).json();
+    expect(saved.answers.contact.department).toBe('一人目が直した部署');
+    expect(saved.answers.measures.M05).toBe('implemented');
+  });
+});
+
 describe('personal links survive reminders', () => {
   it('a reminder re-sends the same link, and the link keeps working', async () => {
     const res = await api('POST', `/api/v1/surveys/${surveyId}/reminders`, auth, { cityCodes: [AOMORI] });

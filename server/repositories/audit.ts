@@ -42,3 +42,20 @@ export async function listAudit(db: Db, filter: { entity?: string; entityId?: st
   if (filter.surveyId !== undefined) q = q.where('survey_id', '=', filter.surveyId);
   return q.execute();
 }
+
+/** The answers a response had at a version, as its audit entry recorded them (the base of a two-person conflict). */
+export async function answersAtVersion(db: Db, surveyId: number, cityCode: string, version: number): Promise<unknown | undefined> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('after')
+    .where('entity', '=', 'response')
+    .where('entity_id', '=', `${surveyId}:${cityCode}`)
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
+  for (const r of rows) {
+    const after = (typeof r.after === 'string' ? JSON.parse(r.after) : r.after) as { version?: number; answers?: unknown } | null;
+    if (after?.version === version) return after.answers;
+  }
+  return undefined;
+}

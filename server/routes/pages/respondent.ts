@@ -8,7 +8,7 @@ import type { City, Survey } from '../../db/schema.js';
 import { DomainError, type FieldError } from '../../domain/errors.js';
 import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import { deadlinePassed } from '../../domain/deadlines.js';
-import { normaliseResponse } from '../../domain/response.js';
+import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../domain/response.js';
 import { differences, responseFields } from '../../domain/response-fields.js';
 import { toErrorReply } from '../../plugins/errors.js';
 import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
@@ -16,7 +16,8 @@ import { findCity } from '../../repositories/cities.js';
 import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
 import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
-import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse } from '../../services/responses.js';
+import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../services/responses.js';
+import { answersAtVersion } from '../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
 
@@ -149,15 +150,24 @@ async function respondentPages(app: FastifyInstance) {
       });
   }
 
-  /** The conflict page: the respondent's input beside the saved answers, field by field, to keep, take or merge. */
-  async function renderConflict(reply: FastifyReply, ctx: Context, current: ResponseState, mine: FormValues, intent: string) {
+  /**
+   * The conflict page: the respondent's input beside the saved answers, field by field, to keep, take or merge. The
+   * version this person had loaded (its answers from the audit log) decides each default: a field only they changed
+   * keeps theirs, a field only the other person changed keeps the saved one; a field both changed defaults to theirs.
+   */
+  async function renderConflict(reply: FastifyReply, ctx: Context, current: ResponseState, mine: FormValues, intent: string, loadedVersion: number) {
     const measures = (await listMeasures(app.db, ctx.survey.id)).map((m) => ({ code: m.code, label: m.label }));
     const { answers: mineAnswers } = normaliseResponse(inputFromValues(mine), current.model, measures);
-    const mineByPath = new Map(responseFields(measures).map((f) => [f.path, f.show(mineAnswers)]));
-    // where this person left a field empty and the other saved a value, keeping the saved one is the merge they mean
+    const fields = responseFields(measures);
+    const baseView = loadedVersion === 0 ? toAnswersView(EMPTY_ANSWERS) : await answersAtVersion(app.db, ctx.survey.id, ctx.city.code, loadedVersion);
+    const base = baseView ? normaliseResponse(baseView as ResponseInput, EMPTY_ANSWERS, measures).answers : undefined;
+    const show = (a: typeof mineAnswers | undefined, path: string) => (a ? (fields.find((f) => f.path === path)?.show(a) ?? '') : undefined);
     const rows = differences(current.model, mineAnswers, measures).map((d, i) => {
-      const mine = mineByPath.get(d.path) ?? d.after;
-      return { ...d, index: i, mine, theirs: d.before, takeTheirs: mine === '' && d.before !== '' };
+      const mineText = show(mineAnswers, d.path) ?? d.after;
+      const baseText = show(base, d.path);
+      // without a known base: where this person left a field empty and the other saved a value, keep the saved one
+      const takeTheirs = baseText !== undefined ? mineText === baseText : mineText === '' && d.before !== '';
+      return { ...d, index: i, mine: mineText, theirs: d.before, takeTheirs, both: baseText !== undefined && mineText !== baseText && d.before !== baseText };
     });
     return reply
       .code(409)
@@ -270,7 +280,7 @@ async function respondentPages(app: FastifyInstance) {
       return reply.redirect('/respond/confirmation', 303);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err instanceof ResponseConflict) return renderConflict(reply, ctx, err.current, values, intent);
+      if (err instanceof ResponseConflict) return renderConflict(reply, ctx, err.current, values, intent, version);
       const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
       if (err.statusCode === 403) {
         const survey = (await findSurvey(app.db, ctx.survey.id)) ?? ctx.survey;
