@@ -318,3 +318,20 @@ describe('request logs', () => {
     }
   });
 });
+
+describe('the contact block of the mails', () => {
+  it('is the survey\'s own 担当部署, 電話 and メール, not the generated admin address', async () => {
+    const bad = await api('PATCH', `/api/v1/surveys/${surveyId}`, auth, { contactEmail: 'not-an-address' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('/contactEmail');
+    const ok = await api('PATCH', `/api/v1/surveys/${surveyId}`, auth, { contactDepartment: '総務局 情報管理部 情報企画課', contactPhone: '0798-35-3151', contactEmail: 'joho@nishi.example.lg.jp' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().contact).toEqual({ department: '総務局 情報管理部 情報企画課', phone: '0798-35-3151', email: 'joho@nishi.example.lg.jp' });
+    await api('PUT', '/api/v1/cities', auth, [{ code: AOMORI, name: '青森市', prefecture: '青森県', population: 275192, email: 'joho@city.aomori.example.lg.jp' }]);
+    await api('POST', `/api/v1/surveys/${surveyId}/reminders`, auth, { cityCodes: [AOMORI], send: true });
+    const mail = await ctx.database.db.selectFrom('mail_messages').selectAll().where('kind', '=', 'reminder').where('city_code', '=', AOMORI).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(mail.body).toContain('総務局 情報管理部 情報企画課');
+    expect(mail.body).toContain('電話: 0798-35-3151');
+    expect(mail.body).toContain('メール: joho@nishi.example.lg.jp');
+  });
+});

@@ -42,6 +42,10 @@ export interface SurveysTable {
   band_thresholds: number[];
   template: string;
   intro_text: ColumnType<string, string | undefined, string>;
+  /** 問い合わせ先 in the survey's mails (null: not set) */
+  contact_department: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_phone: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
   copied_from_survey_id: number | null;
   /** per-survey mail texts (Handlebars); null = the default in templates/mail/ (migration T1200) */
   invitation_subject: ColumnType<string | null, string | null | undefined, string | null>;

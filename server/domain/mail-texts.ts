@@ -24,7 +24,9 @@ export const MAIL_FIELDS: Array<{ name: string; label: string }> = [
   { name: 'url', label: '貴市専用のリンク（必ず入れてください）' },
   { name: 'publicUrl', label: 'システムの URL' },
   { name: 'introText', label: '回答画面の説明文' },
-  { name: 'contactEmail', label: '問い合わせ先（送信した職員のメールアドレス）' },
+  { name: 'contactDepartment', label: '問い合わせ先の担当部署（調査の設定）' },
+  { name: 'contactPhone', label: '問い合わせ先の電話番号（調査の設定）' },
+  { name: 'contactEmail', label: '問い合わせ先のメールアドレス（調査の設定。未設定なら送信した職員のアドレス）' },
 ];
 
 export interface MailContext {
@@ -35,6 +37,8 @@ export interface MailContext {
   url: string;
   publicUrl: string;
   introText: string;
+  contactDepartment: string;
+  contactPhone: string;
   contactEmail: string;
 }
 
@@ -58,6 +62,8 @@ const SAMPLE: MailContext = {
   url: 'http://example.invalid/r/sample',
   publicUrl: 'http://example.invalid',
   introText: '',
+  contactDepartment: '情報企画課',
+  contactPhone: '0000-00-0000',
   contactEmail: 'sample@example.invalid',
 };
 

@@ -33,6 +33,9 @@ export const PatchSurveyBody = Type.Object(
     deadline: Type.Optional(IsoDate),
     bandThresholds: Type.Optional(BandThresholds),
     introText: Type.Optional(Type.String({ maxLength: 5000 })),
+    contactDepartment: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })], { description: 'メールの問い合わせ先: 担当部署' })),
+    contactPhone: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 40 })], { description: 'メールの問い合わせ先: 電話番号' })),
+    contactEmail: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 254 })], { description: 'メールの問い合わせ先: メールアドレス' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -61,6 +64,7 @@ export const SurveySchema = Type.Object({
   measures: Type.Array(MeasureSchema),
   template: Type.String(),
   introText: Type.String(),
+  contact: Type.Optional(Type.Object({ department: Type.Union([Type.String(), Type.Null()]), phone: Type.Union([Type.String(), Type.Null()]), email: Type.Union([Type.String(), Type.Null()]) })),
   participants: Type.Integer({ description: '照会先団体の数（本市を含む）' }),
   copiedFromSurveyId: Type.Union([Type.Integer(), Type.Null()]),
 });

@@ -70,7 +70,10 @@ async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Acto
     url,
     publicUrl,
     introText: survey.intro_text,
-    contactEmail: actor.type === 'organiser' ? actor.id : '',
+    contactDepartment: survey.contact_department ?? '',
+    contactPhone: survey.contact_phone ?? '',
+    // the survey's own address; else the sending account's, unless it is the generated local one
+    contactEmail: survey.contact_email ?? (actor.type === 'organiser' && !actor.id.endsWith('@localhost') ? actor.id : ''),
   });
 }
 

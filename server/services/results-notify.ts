@@ -47,6 +47,9 @@ export async function notifyResults(db: Db, mailer: Mailer, args: { surveyId: nu
       cityName,
       respondUrl: LINK_PLACEHOLDER,
       publicUrl: args.links.publicUrl,
+      contactDepartment: survey.contact_department ?? '',
+      contactPhone: survey.contact_phone ?? '',
+      contactEmail: survey.contact_email ?? '',
     });
     const result = await mailer.send({ kind: 'results', to, subject: mail.subject, text: mail.text, surveyId: survey.id, cityCode: row.city_code, invitationId: links.get(row.city_code)?.invitationId });
     outcomes.push({ cityCode: row.city_code, cityName, status: result.status, to });

@@ -7,6 +7,7 @@ import { bandIndexFor, bandsFor, bandThresholdsProblem, DEFAULT_BAND_THRESHOLDS 
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import { SURVEY_STATUS_LABELS, type SurveyStatus } from '../domain/glossary.js';
 import { canMoveSurvey } from '../domain/survey-status.js';
+import { isEmail } from '../domain/normalise.js';
 import { CHUKAKUSHI_2018, SURVEY_TEMPLATES } from '../domain/templates/chukakushi-2018.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { findCities, findCity } from '../repositories/cities.js';
@@ -41,6 +42,7 @@ export async function surveyView(db: Db, survey: Survey): Promise<SurveyView> {
     measures: measures.map((m) => ({ code: m.code, category: m.category, label: m.label })),
     template: survey.template,
     introText: survey.intro_text,
+    contact: { department: survey.contact_department, phone: survey.contact_phone, email: survey.contact_email },
     participants: await countParticipants(db, survey.id),
     copiedFromSurveyId: survey.copied_from_survey_id,
   };
@@ -106,6 +108,21 @@ export async function createSurvey(db: Db, input: CreateSurveyInput, actor: Acto
   });
 }
 
+const cleanContact = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.normalize('NFKC').trim() === '' ? null : v.normalize('NFKC').trim());
+
+function contactPatch(patch: PatchSurveyInput) {
+  const email = cleanContact(patch.contactEmail);
+  if (email && !isEmail(email)) {
+    const message = '問い合わせ先のメールアドレスの形式が正しくありません（例: joho@city.example.lg.jp）';
+    throw badRequest(message, [{ path: '/contactEmail', message }]);
+  }
+  return {
+    ...(patch.contactDepartment !== undefined ? { contact_department: cleanContact(patch.contactDepartment) } : {}),
+    ...(patch.contactPhone !== undefined ? { contact_phone: cleanContact(patch.contactPhone) } : {}),
+    ...(email !== undefined ? { contact_email: email } : {}),
+  };
+}
+
 export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, actor: Actor, now: Date): Promise<Survey> {
   return inTransaction(db, async (trx) => {
     const before = await getSurveyOr404(trx, id);
@@ -123,6 +140,7 @@ export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, a
       deadline: patch.deadline,
       band_thresholds: patch.bandThresholds,
       intro_text: patch.introText,
+      ...contactPatch(patch),
     });
     if (patch.bandThresholds) await rebandParticipants(trx, id, (p) => bandIndexFor(p, after.band_thresholds));
     if (patch.hostCityCode) await addCitiesToSurvey(trx, after, [after.host_city_code]);

@@ -106,7 +106,16 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       bands,
       cities: await listCities(app.db),
       notice: request.query.notice,
-      form: { title: survey.title, deadline: survey.deadline, hostCityCode: survey.host_city_code, bandThresholds: survey.band_thresholds.join(', '), introText: survey.intro_text },
+      form: {
+        title: survey.title,
+        deadline: survey.deadline,
+        hostCityCode: survey.host_city_code,
+        bandThresholds: survey.band_thresholds.join(', '),
+        introText: survey.intro_text,
+        contactDepartment: survey.contact_department ?? '',
+        contactPhone: survey.contact_phone ?? '',
+        contactEmail: survey.contact_email ?? '',
+      },
       ...extra,
     });
   }
@@ -116,11 +125,35 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   app.post('/organiser/surveys/:id', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
     const id = surveyId(request);
-    const form = { title: str(request.body.title), deadline: str(request.body.deadline), hostCityCode: str(request.body.hostCityCode), bandThresholds: str(request.body.bandThresholds), introText: str(request.body.introText) };
+    const form = {
+      title: str(request.body.title),
+      deadline: str(request.body.deadline),
+      hostCityCode: str(request.body.hostCityCode),
+      bandThresholds: str(request.body.bandThresholds),
+      introText: str(request.body.introText),
+      contactDepartment: str(request.body.contactDepartment),
+      contactPhone: str(request.body.contactPhone),
+      contactEmail: str(request.body.contactEmail),
+    };
     try {
       if (form.title.trim() === '') throw badRequest('調査名を入力してください', [{ path: '/title', message: '調査名を入力してください' }]);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) throw badRequest('回答期限', [{ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' }]);
-      await patchSurvey(app.db, id, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode, bandThresholds: thresholdsOf(form.bandThresholds), introText: form.introText }, organiserActor(request), app.clock());
+      await patchSurvey(
+        app.db,
+        id,
+        {
+          title: form.title,
+          deadline: form.deadline,
+          hostCityCode: form.hostCityCode,
+          bandThresholds: thresholdsOf(form.bandThresholds),
+          introText: form.introText,
+          contactDepartment: form.contactDepartment,
+          contactPhone: form.contactPhone,
+          contactEmail: form.contactEmail,
+        },
+        organiserActor(request),
+        app.clock(),
+      );
       return redirectWithNotice(reply, `/organiser/surveys/${id}`, '調査の設定を保存しました');
     } catch (err) {
       return showSurvey(request, reply.code(400), { errors: formErrors(err), form });
