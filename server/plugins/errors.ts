@@ -110,7 +110,10 @@ async function errorsPlugin(app: FastifyInstance) {
     if (request.url.startsWith('/api/') || !request.headers.accept?.includes('text/html') || !reply.view) {
       return reply.code(404).send(body);
     }
-    return reply.code(404).view('pages/error.hbs', { title: 'ページが見つかりません', message: body.message });
+    return reply.code(404).view('pages/error.hbs', {
+      title: 'ページが見つかりません',
+      message: 'お探しのページは見つかりませんでした。アドレスが途中で切れていないか確認してください。回答団体の方は、依頼メールに記載の貴市専用のリンクから開いてください。',
+    });
   });
 }
 
