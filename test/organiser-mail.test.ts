@@ -48,7 +48,15 @@ const statusOf = (html: string, code: string) => new RegExp(`data-city="${code}"
 
 describe('invitations by e-mail', () => {
   it('each invited city receives its own message, with a Japanese subject and a link that opens its form', async () => {
-    const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'all' }, `/organiser/surveys/${surveyId}/invitations`);
+    // first the confirmation: the recipients and one real mail as it will read; nothing is sent yet
+    const ask = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'all' }, `/organiser/surveys/${surveyId}/invitations`);
+    expect(ask.statusCode).toBe(200);
+    expect(textOf(ask.body)).toContain('依頼メールの確認');
+    for (const city of CITIES) expect(textOf(ask.body)).toContain(city.email);
+    expect(textOf(ask.body)).toContain('西宮市（メールアドレス未登録のため、リンクのみ発行します）');
+    expect(textOf(ask.body)).toMatch(/件名: 【西宮市】「令和8年度 中核市情報化推進計画調査」へのご回答のお願い（.+様）/);
+    expect(smtp.mails).toHaveLength(0);
+    const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'all', confirm: '1' }, `/organiser/surveys/${surveyId}/invitations`);
     expect(res.statusCode).toBe(303);
     const page = await browser.get(res.headers.location as string);
     expect(textOf(page.body)).toContain('依頼メール: 送信 3 件');
@@ -84,7 +92,7 @@ describe('invitations by e-mail', () => {
     // re-issuing a link that is in use asks first, naming the city
     const ask = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code] }, `/organiser/surveys/${surveyId}/invitations`);
     expect(ask.statusCode).toBe(200);
-    expect(textOf(ask.body)).toContain('リンクの再発行の確認');
+    expect(textOf(ask.body)).toContain('いまのリンクを使っています（リンクの再発行）');
     expect(textOf(ask.body)).toContain(nara.name);
     expect(smtp.mails.length).toBe(before);
     const res = await browser.post(`/organiser/surveys/${surveyId}/invitations`, { scope: 'selected', cityCodes: [nara.code], confirm: '1' }, `/organiser/surveys/${surveyId}/invitations`);
@@ -177,7 +185,7 @@ describe('outbox without SMTP', () => {
       await b.login('admin@example.lg.jp', 'admin-password-123');
       const survey = (await b.get('/organiser/surveys')).body;
       const id = /href="\/organiser\/surveys\/(\d+)"/.exec(survey)![1];
-      await b.post(`/organiser/surveys/${id}/invitations`, { scope: 'selected', cityCodes: ['272272'] }, `/organiser/surveys/${id}/invitations`);
+      await b.post(`/organiser/surveys/${id}/invitations`, { scope: 'selected', cityCodes: ['272272'], confirm: '1' }, `/organiser/surveys/${id}/invitations`);
       const page = await b.get(`/organiser/surveys/${id}/invitations`);
       expect(statusOf(page.body, '272272')?.[1]).toBe('送信トレイ（未送信）');
       const emlHref = /href="(\/organiser\/surveys\/\d+\/mails\/\d+\.eml)"/.exec(page.body)![1];

@@ -67,8 +67,12 @@ beforeAll(async () => {
     [`/organiser/surveys/${SURVEY}/mail-texts/invitation`, { subject: HOSTILE.mailSubject, body: HOSTILE.mailBody }, `/organiser/surveys/${SURVEY}/mail-texts`],
     ['/organiser/accounts', { email: 'staff@city.example.lg.jp', name: HOSTILE.accountName, role: 'staff', password: 'long enough password' }],
     [`/organiser/surveys/${SURVEY}/status`, { to: 'open' }, `/organiser/surveys/${SURVEY}`],
-    [`/organiser/surveys/${SURVEY}/invitations`, { scope: 'selected', cityCodes: CITY }],
+    [`/organiser/surveys/${SURVEY}/invitations`, { scope: 'selected', cityCodes: CITY, confirm: '1' }],
   ];
+  // the invitation's confirmation page shows the hostile texts as text before anything is sent
+  const confirm = await organiser.post(`/organiser/surveys/${SURVEY}/invitations`, { scope: 'selected', cityCodes: CITY }, `/organiser/surveys/${SURVEY}/invitations`);
+  expect(confirm.statusCode).toBe(200);
+  expect(confirm.body).not.toContain('<script>');
   for (const [url, fields, from] of posts) {
     const res = await organiser.post(url, fields, from);
     expect(res.statusCode, `POST ${url}: ${res.body.slice(0, 500)}`).toBe(303);

@@ -13,7 +13,9 @@ import type { Mailer } from '../plugins/mail.js';
 import { TEMPLATES_DIR } from '../plugins/views.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { findCity } from '../repositories/cities.js';
-import { markSent } from '../repositories/invitations.js';
+import { listActiveInvitations, markSent } from '../repositories/invitations.js';
+
+const listActiveInvitationCodes = async (db: Db, surveyId: number) => [...(await listActiveInvitations(db, surveyId)).keys()];
 import { findMail } from '../repositories/mail.js';
 import { listResponseStatuses } from '../repositories/responses.js';
 import { updateSurvey } from '../repositories/surveys.js';
@@ -219,4 +221,16 @@ export async function mailMergeRows(deps: SendDeps, surveyId: number, kind: Mail
   });
   await recordAudit(deps.db, { actor: deps.actor, action: `mail-merge:${kind}`, entity: 'survey', entityId: surveyId, surveyId, after: { cityCodes: rows.map((r) => r.cityCode) } });
   return rows;
+}
+
+/** Before invitations go out: who gets one (with or without an address) and one real mail as it will read. */
+export async function invitationPreview(db: Db, survey: Survey, cityCodes: string[] | undefined, publicUrl: string, actor: Actor) {
+  const statuses = await listResponseStatuses(db, survey.id);
+  const withLink = new Set((await listActiveInvitationCodes(db, survey.id)));
+  const recipients = statuses
+    .filter((r) => (cityCodes ? cityCodes.includes(r.cityCode) : !withLink.has(r.cityCode)))
+    .map((r) => ({ cityCode: r.cityCode, name: r.cityName, email: r.email }));
+  const context = await contextFor(db, survey, publicUrl, actor);
+  const sample = recipients.find((r) => r.email) ?? recipients[0];
+  return { recipients, preview: sample ? renderMailText(surveyMailText(survey, 'invitation'), context(sample.name, `${publicUrl}/r/（送信時に入る貴市専用のリンク）`)) : undefined };
 }

@@ -9,7 +9,7 @@ const gone = (message: string) => new DomainError(410, 'GONE', message);
 import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
-import { mailMergeRows, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
+import { invitationPreview, mailMergeRows, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
 import { getSurveyOr404 } from '../../../services/surveys.js';
 import { trackCities } from '../../../services/tracking.js';
 import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderPage } from './common.js';
@@ -52,17 +52,25 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     try {
       const selected = asArray(request.body.cityCodes);
       if (request.body.scope !== 'all' && selected.length === 0) throw badRequest('依頼を送る団体を選んでください', [{ path: '/cityCodes', message: '依頼を送る団体を選んでください' }]);
-      if (request.body.scope !== 'all' && request.body.confirm !== '1') {
+      // first a confirmation: who gets a mail, one real mail as it will read, and the links a 再発行 would end
+      if (request.body.confirm !== '1') {
         const survey = await getSurveyOr404(app.db, surveyId);
-        const inUse = (await trackCities(app.db, survey)).filter((c) => selected.includes(c.cityCode) && c.hasActiveLink && (c.openedAt !== null || c.draft || c.status !== 'link_issued'));
-        if (inUse.length > 0) {
-          return renderPage(request, reply, 'pages/organiser/reissue-confirm.hbs', {
-            title: `リンクの再発行の確認（${survey.title}）`,
-            survey,
-            selected,
-            inUse: inUse.map((c) => ({ name: c.name, state: c.draft ? '一時保存中の回答があります' : c.openedAt ? '回答画面を開いています' : 'リンクを送付済みです' })),
-          });
-        }
+        const cityCodes = request.body.scope === 'all' ? undefined : selected;
+        const { recipients, preview } = await invitationPreview(app.db, survey, cityCodes, app.config.publicUrl, organiserActor(request));
+        const inUse = cityCodes
+          ? (await trackCities(app.db, survey)).filter((c) => cityCodes.includes(c.cityCode) && c.hasActiveLink && (c.openedAt !== null || c.draft || c.status !== 'link_issued'))
+          : [];
+        return renderPage(request, reply, 'pages/organiser/invitations-confirm.hbs', {
+          title: `依頼メールの確認（${survey.title}）`,
+          survey,
+          scope: request.body.scope === 'all' ? 'all' : 'selected',
+          selected,
+          recipients,
+          sendable: recipients.filter((r) => r.email).length,
+          preview,
+          smtp: app.mailer.smtp,
+          inUse: inUse.map((c) => ({ name: c.name, state: c.draft ? '一時保存中の回答があります' : c.openedAt ? '回答画面を開いています' : 'リンクを送付済みです' })),
+        });
       }
       const outcomes = await sendInvitations(deps(request), surveyId, request.body.scope === 'all' ? undefined : selected);
       return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, mailSummary(outcomes, '依頼メール'));
