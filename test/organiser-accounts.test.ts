@@ -114,12 +114,13 @@ describe('accounts', () => {
 
     const newcomer = new Browser(ctx);
     expect((await newcomer.login('new.staff@city.example.lg.jp', 'new-staff-password')).statusCode).toBe(303);
-    expect((await newcomer.get('/organiser/roster')).statusCode).toBe(200);
+    // signed in, and asked first to replace the password the admin chose
+    expect((await newcomer.get('/organiser/password')).statusCode).toBe(200);
 
     const id = /action="\/organiser\/accounts\/(\d+)"[\s\S]{0,300}new\.staff@city\.example\.lg\.jp を無効にする/.exec(list.body)![1];
     const disabled = await admin.post(`/organiser/accounts/${id}`, { action: 'disable' }, '/organiser/accounts');
     expect(disabled.statusCode).toBe(303);
-    expect((await newcomer.get('/organiser/roster')).statusCode).toBe(303);
+    expect((await newcomer.get('/organiser/password')).statusCode).toBe(303);
     expect((await new Browser(ctx).login('new.staff@city.example.lg.jp', 'new-staff-password')).statusCode).toBe(401);
 
     const audit = await listAudit(ctx.database.db, { entity: 'organiser', entityId: id });
@@ -135,5 +136,55 @@ describe('accounts', () => {
     expect(res.statusCode).toBe(400);
     expect(textOf(res.body)).toContain('初期パスワードは 10 文字以上にしてください');
     expect(res.body).toContain('value="short@city.example.lg.jp"');
+  });
+});
+
+describe('passwords an office can keep', () => {
+  it('a staff account created by an admin must change its password at the first login; the change ends its other sessions', async () => {
+    const { buildTestApp } = await import('./helper.js');
+    const { Browser, createAccount } = await import('./organiser-support.js');
+    const local = await buildTestApp({ seed: true });
+    try {
+      await createAccount(local, 'admin@example.lg.jp', 'admin-password-123');
+      const admin = new Browser(local);
+      await admin.login('admin@example.lg.jp', 'admin-password-123');
+      expect((await admin.post('/organiser/accounts', { email: 'staff@example.lg.jp', name: '職員', role: 'staff', password: 'set-by-admin-1' }, '/organiser/accounts')).statusCode).toBe(303);
+      const staff = new Browser(local);
+      const login = await staff.login('staff@example.lg.jp', 'set-by-admin-1');
+      expect(login.headers.location).toBe('/organiser/password');
+      // every other page sends the person to the password page first
+      expect((await staff.get('/organiser/surveys')).headers.location).toBe('/organiser/password');
+      const api = await local.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'staff@example.lg.jp', password: 'set-by-admin-1' } });
+      const token = api.json().token as string;
+      const mismatch = await staff.post('/organiser/password', { currentPassword: 'set-by-admin-1', newPassword: 'my-own-password-1', newPasswordAgain: 'my-own-password-2' }, '/organiser/password');
+      expect(mismatch.statusCode).toBe(400);
+      expect(mismatch.body).toContain('一致しません');
+      const changed = await staff.post('/organiser/password', { currentPassword: 'set-by-admin-1', newPassword: 'my-own-password-1', newPasswordAgain: 'my-own-password-1' }, '/organiser/password');
+      expect(changed.statusCode).toBe(200);
+      expect(changed.body).toContain('パスワードを変更しました');
+      // the API token from before the change no longer works; the new password does, without the forced change
+      expect((await local.app.inject({ method: 'GET', url: '/api/v1/surveys', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+      const again = new Browser(local);
+      expect((await again.login('staff@example.lg.jp', 'my-own-password-1')).headers.location).toBe('/organiser/surveys');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('npm run reset-admin gives a locked-out admin a one-time password that must be changed', async () => {
+    const { openTestDatabase } = await import('./helper.js');
+    const { resetPassword, authenticateOrganiser } = await import('../server/services/accounts.js');
+    const { createOrganiser } = await import('../server/repositories/organisers.js');
+    const { hashPassword } = await import('../server/domain/passwords.js');
+    const database = await openTestDatabase();
+    try {
+      await createOrganiser(database.db, { email: 'joho@example.lg.jp', passwordHash: await hashPassword('forgotten-password'), role: 'admin' });
+      const { password } = await resetPassword(database.db, 'joho@example.lg.jp');
+      expect(await authenticateOrganiser(database.db, 'joho@example.lg.jp', 'forgotten-password')).toBeNull();
+      const organiser = await authenticateOrganiser(database.db, 'joho@example.lg.jp', password);
+      expect(organiser?.must_change_password).toBe(true);
+    } finally {
+      await database.close();
+    }
   });
 });

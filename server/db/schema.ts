@@ -19,6 +19,8 @@ export interface OrganisersTable {
   created_at: Timestamp;
   /** bumped by logout, disabling and a password change: tokens with an older version are refused (T1200) */
   session_version: ColumnType<number, number | undefined, number>;
+  /** the password was set by someone else (generated, created or reset by an admin): change it at the next login */
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface CitiesTable {

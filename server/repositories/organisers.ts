@@ -18,11 +18,11 @@ export async function countOrganisers(db: Db): Promise<number> {
 
 export async function createOrganiser(
   db: Db,
-  values: { email: string; name?: string; passwordHash: string; role: OrganiserRole },
+  values: { email: string; name?: string; passwordHash: string; role: OrganiserRole; mustChangePassword?: boolean },
 ): Promise<Organiser> {
   return db
     .insertInto('organisers')
-    .values({ email: values.email.toLowerCase(), name: values.name ?? '', password_hash: values.passwordHash, role: values.role })
+    .values({ email: values.email.toLowerCase(), name: values.name ?? '', password_hash: values.passwordHash, role: values.role, must_change_password: values.mustChangePassword === true })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -32,10 +32,11 @@ export async function bumpSessionVersion(db: Db, id: number): Promise<void> {
   await db.updateTable('organisers').set((eb) => ({ session_version: eb('session_version', '+', 1) })).where('id', '=', id).execute();
 }
 
-export async function setOrganiserPassword(db: Db, id: number, passwordHash: string): Promise<void> {
+/** A new password ends every session; `mustChange` marks a password set by someone else (to be changed at login). */
+export async function setOrganiserPassword(db: Db, id: number, passwordHash: string, opts: { mustChange?: boolean } = {}): Promise<void> {
   await db
     .updateTable('organisers')
-    .set((eb) => ({ password_hash: passwordHash, session_version: eb('session_version', '+', 1) }))
+    .set((eb) => ({ password_hash: passwordHash, session_version: eb('session_version', '+', 1), must_change_password: opts.mustChange === true }))
     .where('id', '=', id)
     .execute();
 }

@@ -32,7 +32,8 @@ export async function bootstrapAdmin(
     email = 'admin@localhost';
     password = generatedPassword = randomBytes(12).toString('base64url');
   }
-  const organiser = await createOrganiser(db, { email, name: '管理者', passwordHash: await hashPassword(password), role: 'admin' });
+  // a printed, generated password is changed at the first login
+  const organiser = await createOrganiser(db, { email, name: '管理者', passwordHash: await hashPassword(password), role: 'admin', mustChangePassword: generatedPassword !== undefined });
   await recordAudit(db, {
     actor: SYSTEM_ACTOR,
     action: 'create',
@@ -69,4 +70,19 @@ export async function changeOwnPassword(db: Db, organiser: Organiser, current: s
     await recordAudit(trx, { actor: { type: 'organiser', id: organiser.email }, action: 'change_password', entity: 'organiser', entityId: organiser.id });
   });
   return 'changed';
+}
+
+/**
+ * `npm run reset-admin -- EMAIL` for a locked-out admin: a new one-time password (printed once), to be changed at the
+ * next login; every session of the account ends. Audited.
+ */
+export async function resetPassword(db: Db, email: string): Promise<{ email: string; password: string }> {
+  const organiser = await findOrganiserByEmail(db, email.trim());
+  if (!organiser) throw badRequest(`アカウント「${email}」は見つかりません。`, [{ path: '/email', message: 'このメールアドレスのアカウントはありません。' }]);
+  const password = randomBytes(12).toString('base64url');
+  await db.transaction().execute(async (trx) => {
+    await setOrganiserPassword(trx, organiser.id, await hashPassword(password), { mustChange: true });
+    await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'reset_password', entity: 'organiser', entityId: organiser.id, after: { email: organiser.email } });
+  });
+  return { email: organiser.email, password };
 }

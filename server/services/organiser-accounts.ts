@@ -35,7 +35,8 @@ export async function addAccount(db: Db, input: NewAccountInput, actor: Actor): 
     if (await findOrganiserByEmail(trx, email)) {
       throw badRequest('このメールアドレスのアカウントは既にあります', [{ path: '/email', message: 'このメールアドレスのアカウントは既にあります' }]);
     }
-    const organiser = await createOrganiser(trx, { email, name: input.name.trim(), passwordHash, role: input.role });
+    // the admin chose this password: the person changes it at the first login
+    const organiser = await createOrganiser(trx, { email, name: input.name.trim(), passwordHash, role: input.role, mustChangePassword: true });
     await recordAudit(trx, { actor, action: 'create', entity: 'organiser', entityId: organiser.id, after: accountView(organiser) });
     return organiser;
   });

@@ -43,6 +43,8 @@ export function pageAuth(app: FastifyInstance, opts: { admin?: boolean } = {}) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       await (opts.admin ? app.requireAdmin(request, reply) : app.requireOrganiser(request, reply));
+      // a password someone else set is changed before anything else
+      if (request.organiser?.must_change_password && !request.url.startsWith('/organiser/password')) return reply.redirect('/organiser/password', 303);
     } catch (err) {
       if (err instanceof DomainError && err.statusCode === 401) {
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';

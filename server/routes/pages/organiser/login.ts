@@ -2,7 +2,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../domain/errors.js';
 import { ORGANISER_COOKIE, ORGANISER_SESSION_HOURS } from '../../../plugins/auth.js';
-import { authenticateOrganiser } from '../../../services/accounts.js';
+import { authenticateOrganiser, changeOwnPassword } from '../../../services/accounts.js';
+import { MIN_PASSWORD_LENGTH } from '../../../services/organiser-accounts.js';
+import { pageAuth, renderPage } from './common.js';
 import { LOGIN_FAILED_MESSAGE } from '../../api/session.js';
 
 type LoginBody = { email?: string; password?: string; next?: string };
@@ -59,7 +61,46 @@ const loginPages: FastifyPluginAsync = async (app) => {
         path: '/',
         maxAge: ORGANISER_SESSION_HOURS * 3600,
       });
-      return reply.redirect(safeNext(request.body.next), 303);
+      return reply.redirect(organiser.must_change_password ? '/organiser/password' : safeNext(request.body.next), 303);
+    },
+  );
+
+  // Changing one's own password (forced after a password someone else set); every session of the account ends.
+  const renderPassword = (request: FastifyRequest, reply: FastifyReply, ctx: { errors?: Array<{ path: string; message: string }> } = {}) =>
+    renderPage(request, reply, 'pages/organiser/password.hbs', {
+      title: 'パスワードの変更',
+      forced: request.organiser?.must_change_password === true,
+      minLength: MIN_PASSWORD_LENGTH,
+      ...ctx,
+    });
+
+  app.get('/organiser/password', { schema: { hide: true }, preHandler: pageAuth(app) }, async (request, reply) => renderPassword(request, reply));
+
+  app.post<{ Body: { currentPassword?: string; newPassword?: string; newPasswordAgain?: string } }>(
+    '/organiser/password',
+    { schema: { hide: true }, preHandler: [pageAuth(app), app.csrfProtection] },
+    async (request, reply) => {
+      const current = String(request.body.currentPassword ?? '').slice(0, 1024);
+      const next = String(request.body.newPassword ?? '').slice(0, 1024);
+      const again = String(request.body.newPasswordAgain ?? '').slice(0, 1024);
+      const errors: Array<{ path: string; message: string }> = [];
+      if (next !== again) errors.push({ path: '/newPasswordAgain', message: '確認のために入力した新しいパスワードが一致しません。' });
+      if (next !== '' && next === current) errors.push({ path: '/newPassword', message: '新しいパスワードは、現在のものと違うものにしてください。' });
+      try {
+        if (errors.length === 0) {
+          const changed = await changeOwnPassword(app.db, request.organiser!, current, next);
+          if (changed === 'wrong-password') errors.push({ path: '/currentPassword', message: '現在のパスワードが正しくありません。' });
+        }
+      } catch (err) {
+        if (!(err instanceof DomainError) || !err.errors) throw err;
+        errors.push(...err.errors);
+      }
+      if (errors.length > 0) return renderPassword(request, reply.code(400), { errors });
+      reply.clearCookie(ORGANISER_COOKIE, { path: '/' });
+      return reply.header('cache-control', 'no-store').view('pages/organiser/logged-out.hbs', {
+        title: 'パスワードを変更しました',
+        message: 'パスワードを変更しました。このアカウントのログイン中のセッションはすべて終了しました。新しいパスワードでログインしてください。',
+      });
     },
   );
 
