@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { isValidCityCode } from './domain/city-code.js';
@@ -82,7 +82,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
             // personal links carry their token in the path: never write it to the log
             serializers: { req: (req) => ({ method: req.method, url: redactLinkPath(req.url), host: req.host, remoteAddress: req.ip }) },
             ...(deps.logStream ? { stream: deps.logStream } : {}),
+            // in a terminal: readable lines (pino-pretty, in its own worker) instead of JSON
+            ...(config.logFormat === 'pretty' && !deps.logStream
+              ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname,reqId' } } }
+              : {}),
           },
+    // a terminal at the default level shows what matters (start-up, warnings, errors), not a line per request
+    logController: new LogController({ disableRequestLogging: config.logFormat === 'pretty' && config.logLevel === 'info' }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Only behind a declared proxy is X-Forwarded-For believed (else anyone could pick their own address).
     trustProxy: config.trustProxy,

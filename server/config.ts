@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { isAccountEmail } from './domain/normalise.js';
 
 export interface Config {
   port: number;
@@ -18,6 +19,8 @@ export interface Config {
   mailFrom: string;
   jwtSecret: string;
   logLevel: string;
+  /** pretty: readable lines, and requests not logged at info (a terminal, so the start-up banner stays visible); json: one JSON object per line */
+  logFormat: 'pretty' | 'json';
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (login limits per address use it). */
   trustProxy: boolean;
   /**
@@ -81,11 +84,10 @@ function parseUrl(env: Env, name: string, protocols: string[]): string | undefin
   return raw;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function parseEmail(env: Env, name: string): string | undefined {
   const raw = nonEmpty(env, name);
-  if (raw !== undefined && !EMAIL.test(raw.replace(/^.*<(.+)>$/, '$1'))) {
+  if (raw !== undefined && !isAccountEmail(raw.replace(/^.*<(.+)>$/, '$1'))) {
     throw new ConfigError(name, `はメールアドレスの形式で指定してください（指定値: "${raw}"）`);
   }
   return raw;
@@ -109,7 +111,7 @@ function resolveJwtSecret(env: Env, databaseUrl: string | undefined, dataDir: st
   return secret;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, terminal: { tty: boolean } = { tty: Boolean(process.stdout.isTTY) }): Config {
   const port = parsePort(env);
   const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
   const publicUrl = (parseUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
@@ -129,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `は fatal / error / warn / info / debug / trace / silent のいずれかです（指定値: "${logLevel}"）`);
   }
+  const logFormat = nonEmpty(env, 'LOG_FORMAT') ?? (terminal.tty && env.NODE_ENV !== 'production' ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') throw new ConfigError('LOG_FORMAT', `は pretty または json です（指定値: "${logFormat}"）`);
   const trustProxyRaw = nonEmpty(env, 'TRUST_PROXY') ?? 'false';
   if (!['true', 'false', '1', '0'].includes(trustProxyRaw)) {
     throw new ConfigError('TRUST_PROXY', `は true または false で指定してください（指定値: "${trustProxyRaw}"）`);
@@ -150,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     jwtSecret,
     logLevel,
+    logFormat,
     trustProxy: trustProxyRaw === 'true' || trustProxyRaw === '1',
     requestTimeoutMs: Number(timeoutRaw),
     production: env.NODE_ENV === 'production',

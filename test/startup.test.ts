@@ -97,6 +97,19 @@ describe('configuration', () => {
     expect(error({ MAIL_FROM: 'nobody' }).variable).toBe('MAIL_FROM');
     expect(error({ ADMIN_EMAIL: 'a@b.jp' }).variable).toBe('ADMIN_PASSWORD');
     expect(error({ TRUST_PROXY: 'yes' }).variable).toBe('TRUST_PROXY');
+    expect(error({ LOG_FORMAT: 'xml' }).variable).toBe('LOG_FORMAT');
+    expect(error({ MAIL_LEASE_MS: '10' }).variable).toBe('MAIL_LEASE_MS');
+  });
+
+  it('logs readable lines in a terminal (so the start-up banner stays in view) and JSON otherwise or when asked', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }, { tty: true }).logFormat).toBe('pretty');
+    expect(loadConfig({ DATA_DIR: dataDir() }, { tty: false }).logFormat).toBe('json');
+    expect(loadConfig({ DATA_DIR: dataDir(), LOG_FORMAT: 'json' }, { tty: true }).logFormat).toBe('json');
+    expect(loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production' }, { tty: true }).logFormat).toBe('json');
+  });
+
+  it('accepts the generated admin@localhost on the next start', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), ADMIN_EMAIL: 'admin@localhost', ADMIN_PASSWORD: 'long enough password' }).adminEmail).toBe('admin@localhost');
   });
 
   it('requires JWT_SECRET with DATABASE_URL, and generates and keeps one on the embedded default', () => {

@@ -107,3 +107,11 @@ export function parseSmallInteger(value: string | number, suffix = ''): number |
   const m = new RegExp(`^([0-9]{1,4})(?:${suffix})?$`).exec(v);
   return m ? Number(m[1]) : undefined;
 }
+
+/**
+ * An organiser account's address: any mailbox with a dotted domain, or `@localhost` (the address of the generated
+ * first admin, which must pass the app's own checks when it starts again). One rule for config and accounts.
+ */
+export function isAccountEmail(value: string): boolean {
+  return /^[^\s@]+@(?:[^\s@]+\.[^\s@]+|localhost)$/i.test(value);
+}

@@ -4,12 +4,12 @@ import type { Organiser } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import type { OrganiserRole } from '../domain/glossary.js';
 import { hashPassword } from '../domain/passwords.js';
+import { isAccountEmail } from '../domain/normalise.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { setOrganiserDisabled } from '../repositories/organiser-accounts.js';
 import { bumpSessionVersion, createOrganiser, findOrganiser, findOrganiserByEmail } from '../repositories/organisers.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewAccountInput {
   email: string;
@@ -26,7 +26,7 @@ export function accountView(o: Organiser) {
 export async function addAccount(db: Db, input: NewAccountInput, actor: Actor): Promise<Organiser> {
   const email = input.email.trim().toLowerCase();
   const errors = [];
-  if (!EMAIL.test(email)) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
+  if (!isAccountEmail(email)) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
   if (input.password.length < MIN_PASSWORD_LENGTH) errors.push({ path: '/password', message: `初期パスワードは ${MIN_PASSWORD_LENGTH} 文字以上にしてください` });
   if (!['admin', 'staff'].includes(input.role)) errors.push({ path: '/role', message: '権限を選んでください' });
   if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
