@@ -204,6 +204,15 @@ describe('outbox without SMTP', () => {
       const names = Object.keys(zip.files);
       expect(names).toHaveLength(1);
       expect(parseMail(await zip.file(names[0])!.async('string')).subject).toContain('東大阪市様');
+
+      // sent from the office's own client: 「送信済みにする」; the city shows 送信済 and the next zip leaves it out
+      const marked = await b.post(`/organiser/surveys/${id}/outbox/mark-sent`, { all: '1' }, `/organiser/surveys/${id}/invitations`);
+      expect(textOf((await b.get(marked.headers.location as string)).body)).toContain('1 通を送信済みにしました');
+      const after = await b.get(`/organiser/surveys/${id}/invitations`);
+      expect(statusOf(after.body, '272272')?.[1]).toBe('送信済');
+      expect(textOf(after.body)).toContain('admin@example.lg.jp が送信済みにしました');
+      const again = await JSZip.loadAsync((await b.get(`/organiser/surveys/${id}/outbox.zip`)).rawPayload);
+      expect(Object.keys(again.files)).toHaveLength(0);
     } finally {
       await local.close();
     }

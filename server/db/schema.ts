@@ -158,6 +158,8 @@ export interface MailMessagesTable {
   sent_at: NullableTimestamp;
   /** the invitation whose personal link the body refers to (rendered only when the mail is sent or downloaded) */
   invitation_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** a 送信トレイ message that staff sent from their own client: who marked it 送信済み (sent_at is when) */
+  marked_sent_by: ColumnType<string | null, string | null | undefined, string | null>;
   /** a queued message is sent once this time has come (retries wait with back-off) */
   next_attempt_at: Timestamp;
   /** an instance that claimed the message holds it until then; after, another may take it over */

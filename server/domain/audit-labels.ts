@@ -25,6 +25,7 @@ const ACTION_LABELS: Record<string, string> = {
   remind: '督促',
   'notify-results': '結果の送付',
   'mail-retry': 'メールの再送',
+  'mail-marked-sent': '送信トレイのメールを送信済みにする',
   'mail-merge:invitation': '差し込み印刷の出力（依頼）',
   'mail-merge:reminder': '差し込み印刷の出力（督促）',
   'mail-text:invitation': '依頼メールの文面の変更',

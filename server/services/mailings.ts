@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import type { MailMessage, Survey } from '../db/schema.js';
 import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../domain/mail-texts.js';
 import { notFound } from '../domain/errors.js';
@@ -16,7 +16,7 @@ import { findCity } from '../repositories/cities.js';
 import { listActiveInvitations, markSent } from '../repositories/invitations.js';
 
 const listActiveInvitationCodes = async (db: Db, surveyId: number) => [...(await listActiveInvitations(db, surveyId)).keys()];
-import { findMail } from '../repositories/mail.js';
+import { findMail, markOutboxSent } from '../repositories/mail.js';
 import { listResponseStatuses } from '../repositories/responses.js';
 import { updateSurvey } from '../repositories/surveys.js';
 import { LINK_PLACEHOLDER } from '../domain/invitation-tokens.js';
@@ -233,4 +233,20 @@ export async function invitationPreview(db: Db, survey: Survey, cityCodes: strin
   const context = await contextFor(db, survey, publicUrl, actor);
   const sample = recipients.find((r) => r.email) ?? recipients[0];
   return { recipients, preview: sample ? renderMailText(surveyMailText(survey, 'invitation'), context(sample.name, `${publicUrl}/r/（送信時に入る貴市専用のリンク）`)) : undefined };
+}
+
+/**
+ * 「送信済みにする」: staff sent these 送信トレイ mails from their own client (one, or every one the zip held). The city's
+ * tracking then shows 送信済, and the next zip leaves them out. Invitation and reminder mails mark their link as sent.
+ */
+export async function markMailsSent(deps: SendDeps, surveyId: number, ids: number[] | 'all'): Promise<number> {
+  return inTransaction(deps.db, async (trx) => {
+    const marked = await markOutboxSent(trx, surveyId, ids, deps.actor.id, deps.now);
+    for (const id of marked) {
+      const mail = await findMail(trx, id);
+      if (mail?.invitation_id && (mail.kind === 'invitation' || mail.kind === 'reminder')) await markSent(trx, mail.invitation_id, deps.now);
+    }
+    if (marked.length > 0) await recordAudit(trx, { actor: deps.actor, action: 'mail-marked-sent', entity: 'survey', entityId: surveyId, surveyId, after: { mailIds: marked } });
+    return marked.length;
+  });
 }

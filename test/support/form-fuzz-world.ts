@@ -153,6 +153,13 @@ export function formRoutes(): Record<string, FormRoute> {
         4, // fewer new accounts: each one costs an argon2 hash and lengthens the page every error re-renders
       ),
     },
+    // never the right current password: a successful change would end the session the other routes use
+    '/organiser/password': {
+      who: 'organiser',
+      page: '/organiser/password',
+      url: fc.constant('/organiser/password'),
+      body: formPairs({ currentPassword: fc.constantFrom('wrong', '', 'x'.repeat(2000)), newPassword: text, newPasswordAgain: text }),
+    },
     '/organiser/accounts/:id': {
       who: 'organiser',
       page: '/organiser/accounts',
@@ -242,6 +249,12 @@ export function formRoutes(): Record<string, FormRoute> {
       body: formPairs({ kind: fc.constantFrom('invitation', 'reminder', 'other', ''), encoding: fc.constantFrom('sjis', 'utf8', 'latin1', '') }),
       // a CSV download, not a page
       check: (res) => (res.statusCode === 200 && !String(res.headers['content-type']).startsWith('text/csv') ? `not a CSV: ${res.headers['content-type']}` : null),
+    },
+    '/organiser/surveys/:id/outbox/mark-sent': {
+      who: 'organiser',
+      page: `${setup}/invitations`,
+      url: param(fc.constant(String(setupSurvey))).map((id) => `/organiser/surveys/${id}/outbox/mark-sent`),
+      body: formPairs({ all: fc.constantFrom('1', '0', ''), mailId: fc.constantFrom('1', '2', '999999', '-1', 'x', '') }),
     },
     '/organiser/surveys/:id/mails/:mailId/retry': {
       who: 'organiser',
@@ -438,9 +451,9 @@ export const FORM_FUZZ_AREAS = {
     '/organiser/surveys',
   ],
   // invitations, their mail, reminders and the results notice
-  mail: ['/organiser/surveys/:id/mail-merge', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry', '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify'],
+  mail: ['/organiser/surveys/:id/outbox/mark-sent', '/organiser/surveys/:id/mail-merge', '/organiser/surveys/:id/invitations', '/organiser/surveys/:id/mails/:mailId/retry', '/organiser/surveys/:id/mail-texts/:kind', '/organiser/surveys/:id/reminders', '/organiser/surveys/:id/results/notify'],
   // roster and accounts, then the session forms (disabling accounts before adding them: the list stays short)
-  accounts: ['/organiser/roster/:code', '/organiser/roster/import', '/organiser/roster/import/confirm', '/organiser/accounts/:id', '/organiser/accounts', '/logout', '/login'],
+  accounts: ['/organiser/password', '/organiser/roster/:code', '/organiser/roster/import', '/organiser/roster/import/confirm', '/organiser/accounts/:id', '/organiser/accounts', '/logout', '/login'],
 } as const;
 
 /** Declares one area's fuzz file: its own app and data before, every route of the area with `runs` forms each. */

@@ -9,7 +9,7 @@ const gone = (message: string) => new DomainError(410, 'GONE', message);
 import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
-import { invitationPreview, mailMergeRows, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
+import { invitationPreview, mailMergeRows, markMailsSent, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
 import { getSurveyOr404 } from '../../../services/surveys.js';
 import { trackCities } from '../../../services/tracking.js';
 import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderPage } from './common.js';
@@ -17,6 +17,7 @@ import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderP
 type Req = FastifyRequest<{ Params: { id: string; mailId?: string; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
 
 const STATUS_LABELS = { sent: '送信済', outbox: '送信トレイ（未送信）', failed: '送信失敗', queued: '送信中' } as const;
+const markedBy = (m: { marked_sent_by: string | null }) => (m.marked_sent_by ? `（${m.marked_sent_by} が送信済みにしました）` : '');
 
 const invitationPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
@@ -38,7 +39,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       cities,
       failedCount: cities.filter((c) => c.status === 'failed').length,
       outbox: mails.filter((m) => m.status === 'outbox'),
-      mails: mails.map((m) => ({ ...m, statusLabel: STATUS_LABELS[m.status], kindLabel: m.kind === 'reminder' ? '督促' : m.kind === 'invitation' ? '依頼' : 'その他' })),
+      mails: mails.map((m) => ({ ...m, statusLabel: `${STATUS_LABELS[m.status]}${markedBy(m)}`, kindLabel: m.kind === 'reminder' ? '督促' : m.kind === 'invitation' ? '依頼' : 'その他' })),
       notice: request.query.notice,
       ...extra,
     });
@@ -144,6 +145,16 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       .header('content-disposition', `attachment; filename="mail-merge-${kind}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`)
       .header('cache-control', 'no-store')
       .send(sjis ? iconv.encode(csv, 'CP932') : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')]));
+  });
+
+  // 「送信済みにする」: one mail (mailId) or every mail of the 送信トレイ (all=1, after sending the zip's)
+  app.post('/organiser/surveys/:id/outbox/mark-sent', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const request = req as Req;
+    const surveyId = id(request);
+    const mailId = Number(request.body.mailId);
+    const ids = request.body.all === '1' ? 'all' : Number.isSafeInteger(mailId) && mailId > 0 && mailId <= 2147483647 ? [mailId] : [];
+    const n = await markMailsSent(deps(request), surveyId, ids);
+    return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, n > 0 ? `${n} 通を送信済みにしました。` : '送信済みにするメールはありませんでした。');
   });
 
   app.get('/organiser/surveys/:id/outbox.zip', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
