@@ -160,12 +160,17 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
 }
 
 const kinds = (process.env.BENCH_DB?.split(',') ?? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'])) as Array<'pglite' | 'postgres'>;
+const parts = (process.env.BENCH_PARTS ?? 'http,scale').split(',');
 const scaleRows: string[][] = [];
 for (const db of kinds) {
-  console.error(`bench: HTTP runs on ${db} (${DURATION_S} s each after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections)`);
-  await httpRuns(db);
-  console.error(`bench: scale runs on ${db}`);
-  scaleRows.push(...(await scaleRuns(db)));
+  if (parts.includes('http')) {
+    console.error(`bench: HTTP runs on ${db} (${DURATION_S} s each after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections)`);
+    await httpRuns(db);
+  }
+  if (parts.includes('scale')) {
+    console.error(`bench: scale runs on ${db}`);
+    scaleRows.push(...(await scaleRuns(db)));
+  }
 }
 
 console.log('\nHTTP (autocannon, loopback)');
