@@ -7,7 +7,8 @@ import { workbookToBuffer } from '../../../exports/serialise.js';
 import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
 import { organiserActor } from '../../plugins/auth.js';
 import { notifyResults } from '../../services/results-notify.js';
-import { attachment, japanDate, organiserResultsWorkbook, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
+import { organiserResultsWorkbookFile } from '../../services/workbook-stream.js';
+import { attachment, japanDate, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
 
 export const XlsxFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Excel ブック（.xlsx）' });
 
@@ -36,8 +37,12 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const now = app.clock();
-      const { workbook, title } = await organiserResultsWorkbook(app.db, request.params.id, now);
-      return sendWorkbook(reply, workbook, `${title}_集計結果_${japanDate(now)}.xlsx`, `results-${request.params.id}.xlsx`);
+      const { buffer, title } = await organiserResultsWorkbookFile(app.db, request.params.id, now);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', attachment(`${title}_集計結果_${japanDate(now)}.xlsx`, `results-${request.params.id}.xlsx`))
+        .header('cache-control', 'private, no-store')
+        .send(buffer);
     },
   );
 
