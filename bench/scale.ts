@@ -13,7 +13,7 @@ const MEASURES = (process.env.BENCH_MEASURES ?? '46,200').split(',').map(Number)
 for (const participants of PARTICIPANTS) {
   for (const measures of MEASURES) {
     console.error(`bench: scale ${db} ${participants} × ${measures}`);
-    const run = spawnSync(TSX, ['bench/scale-case.ts', db, String(participants), String(measures)], { cwd: ROOT, env: process.env, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const run = spawnSync(TSX, ['bench/scale-case.ts', db, String(participants), String(measures)], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() }, encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
     if (!line) {
       console.error(run.stderr);

@@ -1,7 +1,9 @@
 // A server for the benchmark, run in its own process so that the load generator does not share its core.
 //   tsx bench/serve.ts baseline            a bare Fastify hello-world (the baseline)
 //   tsx bench/serve.ts app pglite|postgres the platform on a fresh database with a 62-city open survey in
-//                                          which every other city has submitted; prints credentials as JSON
+//                                          which every city has saved and every other one submitted (so that
+//                                          draft saves exercise both a draft and a submitted response);
+//                                          prints credentials as JSON
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -52,11 +54,12 @@ async function platform() {
   for (const [i, inv] of respondents.entries()) {
     const bearer = { authorization: `Bearer ${inv.token}` };
     await call('PUT', '/api/v1/response', bearer, { ...sampleResponse(survey.measures.map((m) => m.code), i), version: 0 });
-    await call('POST', '/api/v1/response/submit', bearer);
+    if (i % 2 === 0) await call('POST', '/api/v1/response/submit', bearer);
   }
   const versions: number[] = [];
   for (const inv of respondents) versions.push(((await (await call('GET', '/api/v1/response', { authorization: `Bearer ${inv.token}` })).json()) as { version: number }).version);
-  const opened = await call('GET', `/r/${respondents[0].token}`, {});
+  // A personal link's GET changes nothing; its button (POST) starts the respondent's session.
+  const opened = await call('POST', `/r/${respondents[0].token}`, {});
   const cookie = (opened.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
   console.log(JSON.stringify({ port, organiserToken: token, respondentTokens: respondents.map((r) => r.token), respondentVersions: versions, respondentCookie: cookie, measureCodes: survey.measures.map((m) => m.code) }));
 

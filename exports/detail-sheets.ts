@@ -1,5 +1,5 @@
 // 内訳 (実施済 and 検討中 per band per measure) and 回答状況 (invited, mailed, opened, saved, submitted).
-import type { Workbook } from 'exceljs';
+import type { Workbook, Worksheet } from 'exceljs';
 import { put } from './safe-cell.js';
 import { DATE_TIME_FORMAT, headerCell, jstDate, setupSheet, styleCell } from './styles.js';
 import type { ParticipantRecord, ResultsData } from './types.js';
@@ -39,31 +39,45 @@ export function addBreakdownSheet(wb: Workbook, results: ResultsData): void {
 const STATUS_LABELS: Record<ParticipantRecord['status'], string> = { not_started: '未回答', draft: '一時保存', submitted: '送信済' };
 export const statusLabel = (s: ParticipantRecord['status']) => STATUS_LABELS[s];
 
-export function addProgressSheet(wb: Workbook, participants: ParticipantRecord[]): void {
-  const ws = wb.addWorksheet('回答状況');
-  const headers = ['団体コード', '市名', '都道府県', '依頼の発行', '依頼メールの送信', '回答画面を開いた日時', '回答状況', '最終保存', '送信日時'];
-  const widths = [10, 12, 10, 17, 17, 17, 10, 17, 17];
-  headers.forEach((h, i) => {
+export const PROGRESS_LAYOUT = {
+  name: '回答状況',
+  headers: ['団体コード', '市名', '都道府県', '依頼の発行', '依頼メールの送信', '回答画面を開いた日時', '回答状況', '最終保存', '送信日時'],
+  widths: [10, 12, 10, 17, 17, 17, 10, 17, 17],
+  frozenColumns: 2,
+};
+
+export function putProgressHeader(ws: Worksheet): void {
+  PROGRESS_LAYOUT.headers.forEach((h, i) => {
     headerCell(put(ws, 1, i + 1, h));
-    ws.getColumn(i + 1).width = widths[i];
+    ws.getColumn(i + 1).width = PROGRESS_LAYOUT.widths[i];
   });
-  participants.forEach((p, i) => {
-    const row = 2 + i;
-    const values = [
-      p.cityCode,
-      p.isHost ? `${p.cityName}（本市）` : p.cityName,
-      p.prefecture,
-      jstDate(p.invitedAt),
-      jstDate(p.mailedAt),
-      jstDate(p.openedAt),
-      statusLabel(p.status),
-      jstDate(p.updatedAt),
-      jstDate(p.submittedAt),
-    ];
-    values.forEach((v, c) => styleCell(put(ws, row, c + 1, v), { numFmt: v instanceof Date ? DATE_TIME_FORMAT : undefined }));
-  });
-  const summaryRow = participants.length + 3;
-  const submitted = participants.filter((p) => p.status === 'submitted').length;
-  styleCell(put(ws, summaryRow, 1, `照会先 ${participants.length} 団体（本市を含む）、送信済 ${submitted} 団体`), { border: false });
-  setupSheet(ws, { headerRows: 1, frozenColumns: 2 });
+}
+
+/** One row of 回答状況 (styled cells: the list is one row per participant, small enough). */
+export function putProgressRow(ws: Worksheet, row: number, p: ParticipantRecord): void {
+  const values = [
+    p.cityCode,
+    p.isHost ? `${p.cityName}（本市）` : p.cityName,
+    p.prefecture,
+    jstDate(p.invitedAt),
+    jstDate(p.mailedAt),
+    jstDate(p.openedAt),
+    statusLabel(p.status),
+    jstDate(p.updatedAt),
+    jstDate(p.submittedAt),
+  ];
+  values.forEach((v, c) => styleCell(put(ws, row, c + 1, v), { numFmt: v instanceof Date ? DATE_TIME_FORMAT : undefined }));
+}
+
+/** The line under 回答状況's list. */
+export function putProgressSummary(ws: Worksheet, row: number, participants: number, submitted: number): void {
+  styleCell(put(ws, row, 1, `照会先 ${participants} 団体（本市を含む）、送信済 ${submitted} 団体`), { border: false });
+}
+
+export function addProgressSheet(wb: Workbook, participants: ParticipantRecord[]): void {
+  const ws = wb.addWorksheet(PROGRESS_LAYOUT.name);
+  putProgressHeader(ws);
+  participants.forEach((p, i) => putProgressRow(ws, 2 + i, p));
+  putProgressSummary(ws, participants.length + 3, participants.length, participants.filter((p) => p.status === 'submitted').length);
+  setupSheet(ws, { headerRows: 1, frozenColumns: PROGRESS_LAYOUT.frozenColumns });
 }

@@ -1,6 +1,6 @@
 // 回答一覧 (one row per city with every answer) and 計画一覧 (the plans), for the organiser (every
 // participant, contact details and disclosure shown) or for a respondent (only what disclosure allows).
-import type { Workbook } from 'exceljs';
+import type { Style, Workbook, Worksheet } from 'exceljs';
 import { statusLabel } from './detail-sheets.js';
 import {
   answerLabel,
@@ -32,37 +32,56 @@ export interface ListOptions {
   footnote?: string;
 }
 
-function writeTable(wb: Workbook, name: string, headers: string[], widths: number[], rows: CellInput[][], opts: ListOptions, frozenColumns: number): void {
-  const ws = wb.addWorksheet(name);
-  headers.forEach((h, i) => {
-    headerCell(put(ws, 1, i + 1, h));
-    ws.getColumn(i + 1).width = widths[i] ?? 10;
-  });
-  ws.getRow(1).height = 60;
-  // Body cells stay unstyled (the workbook's default font is 游ゴシック, see serialise.ts): a style per cell is
-  // what makes a 1,800-city list slow to write. Only dates get a format and long texts wrapping.
-  const wrap = { vertical: 'middle' as const, wrapText: true };
-  rows.forEach((values, r) =>
-    values.forEach((v, c) => {
-      const cell = put(ws, r + 2, c + 1, v);
-      if (v instanceof Date) cell.numFmt = DATE_TIME_FORMAT;
-      else if (typeof v === 'string' && v.length > 12) cell.alignment = wrap;
-    }),
-  );
-  if (opts.footnote) styleCell(put(ws, rows.length + 3, 1, opts.footnote), { border: false });
-  setupSheet(ws, { headerRows: 1, frozenColumns });
+// Body cells stay unstyled (the workbook's default font is 游ゴシック, see serialise.ts): a style per cell is
+// what makes a 1,800-city list slow to write. Only dates get a format and long texts wrapping. The three styles
+// are shared objects: exceljs recognises a style object it has seen and skips resolving it again for every cell.
+const PLAIN_STYLE: Partial<Style> = Object.freeze({});
+const WRAP_STYLE: Partial<Style> = Object.freeze({ alignment: Object.freeze({ vertical: 'middle' as const, wrapText: true }) });
+const DATE_STYLE: Partial<Style> = Object.freeze({ numFmt: DATE_TIME_FORMAT });
+
+/** Writes one body cell: unstyled, except dates (a number format) and long texts (wrapping). */
+export function putBodyCell(ws: Worksheet, row: number, col: number, v: CellInput): void {
+  put(ws, row, col, v).style = v instanceof Date ? DATE_STYLE : typeof v === 'string' && v.length > 12 ? WRAP_STYLE : PLAIN_STYLE;
 }
 
-export function addAnswersSheet(wb: Workbook, results: ResultsData, rows: ListRow[], opts: ListOptions): void {
-  const organiser = opts.audience === 'organiser';
+export interface TableLayout {
+  name: string;
+  headers: string[];
+  widths: number[];
+  frozenColumns: number;
+}
+
+/** The header row of a list (row 1), column widths and its height. */
+export function putTableHeader(ws: Worksheet, layout: TableLayout): void {
+  layout.headers.forEach((h, i) => {
+    headerCell(put(ws, 1, i + 1, h));
+    ws.getColumn(i + 1).width = layout.widths[i] ?? 10;
+  });
+  ws.getRow(1).height = 60;
+}
+
+function writeTable(wb: Workbook, layout: TableLayout, rows: CellInput[][], opts: ListOptions): void {
+  const ws = wb.addWorksheet(layout.name);
+  putTableHeader(ws, layout);
+  rows.forEach((values, r) => values.forEach((v, c) => putBodyCell(ws, r + 2, c + 1, v)));
+  if (opts.footnote) styleCell(put(ws, rows.length + 3, 1, opts.footnote), { border: false });
+  setupSheet(ws, { headerRows: 1, frozenColumns: layout.frozenColumns });
+}
+
+export function answersLayout(results: ResultsData, audience: ListOptions['audience']): TableLayout {
+  const organiser = audience === 'organiser';
   const fixed = organiser
     ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時', '調査結果の取扱い', '担当部署', '担当者名（カナ）', '電話番号（直通）', 'メールアドレス（所属）', '計画の有無']
     : ['市名', '人口区分', '計画の有無'];
   const widths = organiser ? [9, 11, 9, 10, 14, 9, 16, 16, 22, 16, 14, 24, 7] : [11, 14, 7];
-  const headers = [...fixed, ...results.measures.map((m) => m.label)];
-  const data = rows.map(({ record: p, displayName, mask, bandLabel }) => {
-    const a = p.answers;
-    const head: CellInput[] = organiser
+  return { name: '回答一覧', headers: [...fixed, ...results.measures.map((m) => m.label)], widths: [...widths, ...results.measures.map(() => 8)], frozenColumns: organiser ? 2 : 1 };
+}
+
+/** One row of 回答一覧. */
+export function answersRow(results: ResultsData, { record: p, displayName, mask, bandLabel }: ListRow, audience: ListOptions['audience']): CellInput[] {
+  const a = p.answers;
+  const head: CellInput[] =
+    audience === 'organiser'
       ? [
           p.cityCode,
           p.isHost ? `${p.cityName}（本市）` : p.cityName,
@@ -79,9 +98,11 @@ export function addAnswersSheet(wb: Workbook, results: ResultsData, rows: ListRo
           hasPlanLabel(a?.plan.hasPlan ?? null),
         ]
       : [displayName, bandLabel, hasPlanLabel(a?.plan.hasPlan ?? null)];
-    return [...head.map((v) => (typeof v === 'string' ? mask(v) : v)), ...results.measures.map((m) => answerLabel(a?.measures[m.code]))];
-  });
-  writeTable(wb, '回答一覧', headers, [...widths, ...results.measures.map(() => 8)], data, opts, organiser ? 2 : 1);
+  return [...head.map((v) => (typeof v === 'string' ? mask(v) : v)), ...results.measures.map((m) => answerLabel(a?.measures[m.code]))];
+}
+
+export function addAnswersSheet(wb: Workbook, results: ResultsData, rows: ListRow[], opts: ListOptions): void {
+  writeTable(wb, answersLayout(results, opts.audience), rows.map((row) => answersRow(results, row, opts.audience)), opts);
 }
 
 /** 計画一覧's 回答の状態: only submitted answers are plans the results count; a draft is marked and its plan left out. */
@@ -89,10 +110,11 @@ function planStatus(p: ParticipantRecord): string {
   return p.status === 'submitted' ? '送信済み' : '一時保存中（未送信のため集計外）';
 }
 
-export function addPlansSheet(wb: Workbook, allRows: ListRow[], opts: ListOptions): void {
-  const organiser = opts.audience === 'organiser';
-  // cities that have not saved anything have no plan to list
-  const rows = allRows.filter((r) => r.record.status !== 'not_started');
+/** Cities that have not saved anything have no plan to list. */
+export const listedInPlans = (row: ListRow) => row.record.status !== 'not_started';
+
+export function plansLayout(audience: ListOptions['audience']): TableLayout {
+  const organiser = audience === 'organiser';
   const headers = [
     ...(organiser ? ['団体コード'] : []),
     '市名',
@@ -107,22 +129,29 @@ export function addPlansSheet(wb: Workbook, allRows: ListRow[], opts: ListOption
     ...(organiser ? ['調査結果の取扱い', '回答の状態'] : []),
   ];
   const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, ...(organiser ? [26, 32] : [])];
-  const data = rows.map(({ record: p, displayName, mask }) => {
-    const plan = p.status === 'submitted' ? p.answers?.plan : undefined;
-    const values: CellInput[] = [
-      ...(organiser ? [p.cityCode] : []),
-      displayName,
-      hasPlanLabel(plan?.hasPlan ?? null),
-      plan?.name ?? '',
-      latestNumberLabel(plan?.latestNumber ?? null),
-      plan ? updateCycleLabel(plan) : '',
-      plan ? periodWareki(plan) : '',
-      plan ? periodSeireki(plan) : '',
-      nextPlanLabel(plan?.nextPlan ?? null),
-      plan?.notes ?? '',
-      ...(organiser ? [disclosureLabel(p.status === 'submitted' ? (p.answers?.disclosure ?? null) : null), planStatus(p)] : []),
-    ];
-    return values.map((v) => (typeof v === 'string' ? mask(v) : v));
-  });
-  writeTable(wb, '計画一覧', headers, widths, data, opts, organiser ? 2 : 1);
+  return { name: '計画一覧', headers, widths, frozenColumns: organiser ? 2 : 1 };
+}
+
+/** One row of 計画一覧. */
+export function plansRow({ record: p, displayName, mask }: ListRow, audience: ListOptions['audience']): CellInput[] {
+  const organiser = audience === 'organiser';
+  const plan = p.status === 'submitted' ? p.answers?.plan : undefined;
+  const values: CellInput[] = [
+    ...(organiser ? [p.cityCode] : []),
+    displayName,
+    hasPlanLabel(plan?.hasPlan ?? null),
+    plan?.name ?? '',
+    latestNumberLabel(plan?.latestNumber ?? null),
+    plan ? updateCycleLabel(plan) : '',
+    plan ? periodWareki(plan) : '',
+    plan ? periodSeireki(plan) : '',
+    nextPlanLabel(plan?.nextPlan ?? null),
+    plan?.notes ?? '',
+    ...(organiser ? [disclosureLabel(p.status === 'submitted' ? (p.answers?.disclosure ?? null) : null), planStatus(p)] : []),
+  ];
+  return values.map((v) => (typeof v === 'string' ? mask(v) : v));
+}
+
+export function addPlansSheet(wb: Workbook, allRows: ListRow[], opts: ListOptions): void {
+  writeTable(wb, plansLayout(opts.audience), allRows.filter(listedInPlans).map((row) => plansRow(row, opts.audience)), opts);
 }

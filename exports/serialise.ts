@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 import { FONT_NAME } from './styles.js';
 
 const DEFAULT_FONT = /<fonts([^>]*)><font>.*?<\/font>/s;
-const JAPANESE_DEFAULT_FONT = `<font><sz val="10"/><color theme="1"/><name val="${FONT_NAME}"/><family val="3"/><charset val="128"/></font>`;
+export const JAPANESE_DEFAULT_FONT = `<font><sz val="10"/><color theme="1"/><name val="${FONT_NAME}"/><family val="3"/><charset val="128"/></font>`;
 
 export async function workbookToBuffer(workbook: ExcelJS.Workbook): Promise<Buffer> {
   const written = Buffer.from(await workbook.xlsx.writeBuffer());

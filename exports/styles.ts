@@ -38,18 +38,28 @@ export function headerCell(cell: Cell): Cell {
 
 /** A4 landscape, fit to one page wide, the given rows repeated on every printed page, panes frozen below them. */
 export function setupSheet(ws: Worksheet, opts: { headerRows: number; frozenColumns?: number; printTitleFrom?: number }): void {
-  ws.pageSetup = {
-    paperSize: 9,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    printTitlesRow: `${opts.printTitleFrom ?? 1}:${opts.headerRows}`,
-    horizontalCentered: true,
-    margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+  const setup = sheetSetup(opts);
+  ws.pageSetup = setup.pageSetup;
+  ws.headerFooter = setup.headerFooter;
+  ws.views = setup.views;
+}
+
+/** setupSheet's settings as values (a streaming worksheet takes them when it is created). */
+export function sheetSetup(opts: { headerRows: number; frozenColumns?: number; printTitleFrom?: number }) {
+  return {
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${opts.printTitleFrom ?? 1}:${opts.headerRows}`,
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    } as Worksheet['pageSetup'],
+    headerFooter: { oddFooter: '&P / &N' } as Worksheet['headerFooter'],
+    views: [{ state: 'frozen', xSplit: opts.frozenColumns ?? 0, ySplit: opts.headerRows, topLeftCell: undefined, activeCell: undefined }] as Worksheet['views'],
   };
-  ws.headerFooter = { oddFooter: '&P / &N' };
-  ws.views = [{ state: 'frozen', xSplit: opts.frozenColumns ?? 0, ySplit: opts.headerRows, topLeftCell: undefined, activeCell: undefined }];
 }
 
 /** A Date shifted so that Excel (which has no time zones) shows Japan time. */

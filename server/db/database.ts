@@ -4,8 +4,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -84,6 +82,8 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
 
 async function openPglite(dir?: string, snapshot?: Blob): Promise<DatabaseHandle> {
   if (dir) mkdirSync(path.dirname(dir), { recursive: true });
+  // Loaded only when used: PGlite's module costs some 50 MB of memory that a PostgreSQL server does not need.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const pglite = await PGlite.create({ dataDir: dir, loadDataDir: snapshot, parsers: { [DATE_OID]: keepDateString } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };

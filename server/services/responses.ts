@@ -7,11 +7,22 @@ import type { Db } from '../db/database.js';
 import { inTransaction } from '../db/database.js';
 import type { ResponseRow, Survey } from '../db/schema.js';
 import { conflict, DomainError, type FieldError, forbidden, notFound, unprocessable } from '../domain/errors.js';
-import type { ResponseStatus } from '../domain/glossary.js';
+import type { Answer, ResponseStatus } from '../domain/glossary.js';
 import { EMPTY_ANSWERS, formatLatestNumber, type MeasureRef, mergeErrors, normaliseResponse, type ResponseAnswers, type ResponseInput, validateForSubmit } from '../domain/response.js';
 import { differences } from '../domain/response-fields.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { findParticipantCity, findResponse, insertResponse, loadMeasureAnswers, replaceMeasureAnswers, rowToAnswers, setPendingAnswers, updateResponse } from '../repositories/responses.js';
+import {
+  findParticipantCity,
+  findResponse,
+  findResponseWithAnswersForUpdate,
+  insertResponse,
+  loadMeasureAnswers,
+  loadSaveContext,
+  rowToAnswers,
+  setPendingAnswers,
+  updateResponse,
+  writeMeasureAnswers,
+} from '../repositories/responses.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import type { AnswersView } from '../schemas/response.js';
 
@@ -88,12 +99,20 @@ function pendingOf(row: ResponseRow, measures: Set<string>): ResponseAnswers | n
 }
 
 async function stateOf(db: Db, row: ResponseRow | undefined): Promise<ResponseState> {
+  if (!row) return stateFrom(undefined, {}, new Set());
+  const stored = await loadMeasureAnswers(db, row.id);
+  const hasPending = row.status === 'submitted' && row.pending_answers !== null && row.pending_answers !== undefined;
+  return stateFrom(row, stored, hasPending ? new Set((await measureRefs(db, row.survey_id)).map((m) => m.code)) : new Set());
+}
+
+/** The state of a response from its row, its stored answers of current measures and the survey's current measure codes. */
+function stateFrom(row: ResponseRow | undefined, storedMeasures: Record<string, Answer>, measureCodes: Set<string>): ResponseState {
   if (!row) {
     return { status: 'not_started', version: 0, submittedAt: null, updatedAt: null, hasUnsubmittedChanges: false, answers: toAnswersView(EMPTY_ANSWERS), model: EMPTY_ANSWERS, submitted: null };
   }
-  const stored = rowToAnswers(row, await loadMeasureAnswers(db, row.id));
+  const stored = rowToAnswers(row, storedMeasures);
   const hasPending = row.status === 'submitted' && row.pending_answers !== null && row.pending_answers !== undefined;
-  const pending = hasPending ? pendingOf(row, new Set((await measureRefs(db, row.survey_id)).map((m) => m.code))) : null;
+  const pending = hasPending ? pendingOf(row, measureCodes) : null;
   const model = pending ?? stored;
   return {
     status: row.status,
@@ -173,14 +192,22 @@ export async function saveResponse(db: Db, args: SaveResponseArgs): Promise<Save
 
 async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
   const { surveyId, cityCode, input, expectedVersion, actor, submit = false, now } = args;
-  const survey = await findSurvey(trx, surveyId);
-  if (!survey) throw notFound('調査');
-  await requireParticipant(trx, surveyId, cityCode);
+  // Round trips kept few (issue #15): survey, participation and measures in one query; the locked row with its
+  // answers in one; then the row's write, one statement for the changed answers (if any) and the audit entry.
+  const context = await loadSaveContext(trx, surveyId, cityCode);
+  if (!context) throw notFound('調査');
+  if (!context.isParticipant) throw notFound('この調査の照会先団体');
+  const { survey } = context;
   checkWritable(survey, actor, args.reason);
-  const row = await findResponse(trx, surveyId, cityCode, { forUpdate: true });
-  const before = await stateOf(trx, row);
+  const found = await findResponseWithAnswersForUpdate(trx, surveyId, cityCode);
+  const row = found?.row;
+  const measureIds = new Map(context.measures.map((m) => [m.code, m.id]));
+  const measureCodes = new Set(measureIds.keys());
+  const storedAnswers = found?.answers ?? [];
+  const storedCurrent: Record<string, Answer> = Object.fromEntries(storedAnswers.filter((a) => !a.retired).map((a) => [a.code, a.answer]));
+  const before = stateFrom(row, storedCurrent, measureCodes);
   if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
-  const measures = await measureRefs(trx, surveyId);
+  const measures: MeasureRef[] = context.measures.map((m) => ({ code: m.code, label: m.label }));
   const normalised = normaliseResponse(input, before.model, measures);
   const { errors } = normalised;
   // Keeping what can be saved: a field with a format error keeps its stored value.
@@ -204,17 +231,33 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
 
   const updatedBy = `${actor.type}:${actor.id}`;
   let saved: ResponseRow | undefined;
+  let storedNow = storedCurrent;
   if (submitting || !row || row.status === 'draft') {
     const write = { answers, status: (submitting ? 'submitted' : 'draft') as ResponseStatus, submittedAt: submitting ? now : undefined, updatedBy, now };
     saved = row ? await updateResponse(trx, row.id, write) : await insertResponse(trx, surveyId, cityCode, write);
     if (!saved) throw new ResponseConflict(await stateOf(trx, await findResponse(trx, surveyId, cityCode)));
-    await replaceMeasureAnswers(trx, saved.id, surveyId, answers.measures);
+    // The stored answers become exactly answers.measures: changed ones upserted, the others (cleared, or of a
+    // retired measure) deleted; unchanged rows are not touched.
+    const written: Record<string, Answer> = {};
+    const upsert: Array<{ measureId: number; answer: Answer }> = [];
+    const keep = new Set<number>();
+    const storedById = new Map(storedAnswers.map((a) => [a.measureId, a.answer]));
+    for (const [code, answer] of Object.entries(answers.measures)) {
+      const measureId = measureIds.get(code);
+      if (measureId === undefined) continue;
+      written[code] = answer;
+      keep.add(measureId);
+      if (storedById.get(measureId) !== answer) upsert.push({ measureId, answer });
+    }
+    const remove = storedAnswers.filter((a) => !keep.has(a.measureId)).map((a) => a.measureId);
+    await writeMeasureAnswers(trx, saved.id, { upsert, remove });
+    storedNow = written;
   } else {
     // Submitted before: the counted answers stay; the changes wait for the next submission (or are dropped when
     // they bring the answers back to the submitted ones).
     saved = await setPendingAnswers(trx, row.id, same(answers, before.submitted) ? null : answers, { updatedBy, now });
   }
-  const after = await stateOf(trx, saved);
+  const after = stateFrom(saved, storedNow, measureCodes);
   await recordAudit(trx, {
     actor,
     action: submitting ? 'submit' : 'save',

@@ -2,9 +2,9 @@
 // survey, data version (repositories/data-version.ts) and date printed in it, so repeated downloads of
 // unchanged data cost one small query. A few surveys' files are kept, the least recently used dropped first.
 import type { Db } from '../db/database.js';
-import { workbookToBuffer } from '../../exports/serialise.js';
 import { surveyDataVersion } from '../repositories/data-version.js';
-import { japanDate, organiserResultsWorkbook } from './workbooks.js';
+import { organiserResultsWorkbookFile } from './workbook-stream.js';
+import { japanDate } from './workbooks.js';
 
 export interface CachedWorkbook {
   buffer: Buffer;
@@ -35,8 +35,9 @@ export class ResultsWorkbookCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const { workbook, title } = await organiserResultsWorkbook(db, surveyId, now);
-    const entry = { buffer: await workbookToBuffer(workbook), title, date };
+    // streamed (services/workbook-stream.ts): a national round's workbook is built in pages, not in memory
+    const { buffer, title } = await organiserResultsWorkbookFile(db, surveyId, now);
+    const entry = { buffer, title, date };
     this.builds++;
     for (const old of this.entries.keys()) if (old.startsWith(`${surveyId}\u0000`)) this.entries.delete(old);
     this.entries.set(key, entry);
