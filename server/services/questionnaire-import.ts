@@ -3,7 +3,7 @@
 import type { Db } from '../db/database.js';
 import { DomainError, type FieldError, unprocessable } from '../domain/errors.js';
 import { normaliseResponse, type ResponseAnswers } from '../domain/response.js';
-import { answerLabel, disclosureLabel, latestNumberLabel, nextPlanLabel } from '../../exports/format.js';
+import { differences } from '../domain/response-fields.js';
 import type { ParsedQuestionnaire } from '../../exports/questionnaire-parse.js';
 import { FORMAT_ID, META_SHEET, QUESTIONNAIRE_SHEET } from '../../exports/questionnaire-layout.js';
 import { questionnaireLimits } from '../../exports/workbook-limits.js';
@@ -73,31 +73,9 @@ async function readQuestionnaire(
   }
 }
 
-type Field = { path: string; label: string; show: (a: ResponseAnswers) => string };
-const FIELDS: Field[] = [
-  { path: '/contact/department', label: '担当部署', show: (a) => a.contact.department },
-  { path: '/contact/personKana', label: '担当者名（カナ）', show: (a) => a.contact.personKana },
-  { path: '/contact/phone', label: '電話番号（直通）', show: (a) => a.contact.phone },
-  { path: '/contact/email', label: 'メールアドレス（所属）', show: (a) => a.contact.email },
-  { path: '/plan/hasPlan', label: '情報化計画の策定', show: (a) => (a.plan.hasPlan === null ? '' : a.plan.hasPlan ? '計画あり' : '計画なし') },
-  { path: '/plan/name', label: '計画名称', show: (a) => a.plan.name },
-  { path: '/plan/latestNumber', label: '最新番号', show: (a) => latestNumberLabel(a.plan.latestNumber) },
-  { path: '/plan/updateCycleYears', label: '更新頻度', show: (a) => (a.plan.updateCycleIrregular ? '不定期' : a.plan.updateCycleYears ? `${a.plan.updateCycleYears}年` : '') },
-  { path: '/plan/periodStart', label: '計画期間（開始年度）', show: (a) => (a.plan.periodStart ? `${a.plan.periodStart}年度` : '') },
-  { path: '/plan/periodEnd', label: '計画期間（終了年度）', show: (a) => (a.plan.periodEnd ? `${a.plan.periodEnd}年度` : '') },
-  { path: '/plan/nextPlan', label: '次期計画', show: (a) => nextPlanLabel(a.plan.nextPlan) },
-  { path: '/plan/notes', label: '備考', show: (a) => a.plan.notes },
-  { path: '/disclosure', label: '調査結果の取扱い', show: (a) => disclosureLabel(a.disclosure) },
-];
-
+/** What the workbook would change, field by field (domain/response-fields.ts), with the cell each came from. */
 function diff(before: ResponseAnswers, after: ResponseAnswers, measures: Array<{ code: string; label: string }>, cells: Record<string, string>): Change[] {
-  const fields: Field[] = [
-    ...FIELDS,
-    ...measures.map((m) => ({ path: `/measures/${m.code}`, label: m.label, show: (a: ResponseAnswers) => answerLabel(a.measures[m.code]) })),
-  ];
-  return fields
-    .map((f) => ({ path: f.path, cell: cells[f.path] ?? '', label: f.label, before: f.show(before), after: f.show(after) }))
-    .filter((c) => c.before !== c.after);
+  return differences(before, after, measures).map((d) => ({ path: d.path, cell: cells[d.path] ?? '', label: d.label, before: d.before, after: d.after }));
 }
 
 export async function importQuestionnaire(
