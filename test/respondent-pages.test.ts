@@ -184,7 +184,9 @@ describe('the form', () => {
     const res = await post({ ...formValues(), department: '古い画面からの入力', action: 'save' }, { version: '0' });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('他の画面で更新されています');
-    const row = /<tr>\s*<th scope="row">担当部署<\/th>([\s\S]*?)<\/tr>/.exec(res.body)?.[1] ?? '';
+    const row = /<tr>\s*<th scope="row">担当部署[\s\S]*?<\/th>([\s\S]*?)<\/tr>/.exec(res.body)?.[1] ?? '';
+    // both changed the department since the version this page was loaded at (0): marked as such
+    expect(res.body).toContain('あなたも別の方も変更しています');
     expect(row).toContain('古い画面からの入力');
     expect(row).toContain('総務部 情報政策課');
     const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
