@@ -72,7 +72,7 @@ export async function listParticipantsPage(db: Db, surveyId: number, opts: { aft
   let q = db
     .selectFrom('participants')
     .innerJoin('cities', 'cities.code', 'participants.city_code')
-    .select(['participants.city_code', 'participants.population', 'participants.band_index', 'cities.name', 'cities.prefecture'])
+    .select(['participants.city_code', 'participants.population', 'participants.band_index', 'cities.name', 'cities.prefecture', 'cities.name_kana'])
     .where('participants.survey_id', '=', surveyId);
   if (opts.after !== undefined) q = q.where('participants.city_code', '>', opts.after);
   if (opts.only !== undefined) q = q.where('participants.city_code', '=', opts.only);

@@ -5,11 +5,10 @@ import type { Db } from '../db/database.js';
 import { writeResultsWorkbook } from '../../exports/results-workbook-stream.js';
 import type { ParticipantRecord } from '../../exports/types.js';
 import { findCity } from '../repositories/cities.js';
-import { rowToAnswers } from '../repositories/responses.js';
 import { listInvitationHistory, listParticipantsPage, listResponsesWithAnswers } from '../repositories/workbook-data.js';
 import { computeResults } from './results.js';
 import { getSurveyOr404 } from './surveys.js';
-import { japanDate } from './workbooks.js';
+import { japanDate, participantRecord } from './workbooks.js';
 
 /** Participants read and written per page: a few hundred keeps memory flat and the queries few. */
 const PAGE_SIZE = 500;
@@ -32,25 +31,7 @@ async function records(db: Db, surveyId: number, hostCityCode: string, page: Awa
   const codes = page.map((p) => p.city_code);
   const responses = new Map((await listResponsesWithAnswers(db, surveyId, codes)).map((r) => [r.row.city_code, r]));
   const invitations = await listInvitationHistory(db, surveyId, codes);
-  return page.map((p) => {
-    const r = responses.get(p.city_code);
-    const inv = invitations.get(p.city_code);
-    return {
-      cityCode: p.city_code,
-      cityName: p.name,
-      prefecture: p.prefecture,
-      population: p.population,
-      bandIndex: p.band_index,
-      isHost: p.city_code === hostCityCode,
-      status: r?.row.status ?? 'not_started',
-      invitedAt: inv?.issuedAt ?? null,
-      mailedAt: inv?.sentAt ?? null,
-      openedAt: inv?.openedAt ?? null,
-      updatedAt: r?.row.updated_at ?? null,
-      submittedAt: r?.row.submitted_at ?? null,
-      answers: r ? rowToAnswers(r.row, r.measures) : null,
-    };
-  });
+  return page.map((p) => participantRecord(p, responses.get(p.city_code), invitations.get(p.city_code), hostCityCode));
 }
 
 /** The organiser's workbook as the bytes of an .xlsx (404 before anything is written when the survey does not exist). */

@@ -11,7 +11,9 @@ import type { OrganiserWorkbookData, ParticipantRecord } from '../../exports/typ
 import { findCity } from '../repositories/cities.js';
 import { rowToAnswers } from '../repositories/responses.js';
 import { listMeasures, listParticipants } from '../repositories/surveys.js';
-import { listInvitationHistory, listResponsesWithAnswers } from '../repositories/workbook-data.js';
+import { type InvitationHistory, listInvitationHistory, listResponsesWithAnswers } from '../repositories/workbook-data.js';
+import type { ResponseRow } from '../db/schema.js';
+import type { Answer } from '../domain/glossary.js';
 import { getResponse } from './responses.js';
 import { computeResults } from './results.js';
 import { getSurveyOr404 } from './surveys.js';
@@ -28,6 +30,31 @@ export function attachment(fileName: string, asciiFallback: string): string {
   return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** One participant with its response and invitation history, as the workbooks list it (in memory or streamed). */
+export function participantRecord(
+  p: { city_code: string; name: string; name_kana: string | null; prefecture: string; population: number; band_index: number },
+  r: { row: ResponseRow; measures: Record<string, Answer> } | undefined,
+  inv: InvitationHistory | undefined,
+  hostCityCode: string,
+): ParticipantRecord {
+  return {
+    cityCode: p.city_code,
+    cityName: p.name,
+    cityKana: p.name_kana,
+    prefecture: p.prefecture,
+    population: p.population,
+    bandIndex: p.band_index,
+    isHost: p.city_code === hostCityCode,
+    status: r?.row.status ?? 'not_started',
+    invitedAt: inv?.issuedAt ?? null,
+    mailedAt: inv?.sentAt ?? null,
+    openedAt: inv?.openedAt ?? null,
+    updatedAt: r?.row.updated_at ?? null,
+    submittedAt: r?.row.submitted_at ?? null,
+    answers: r ? rowToAnswers(r.row, r.measures) : null,
+  };
+}
+
 export async function organiserWorkbookData(db: Db, surveyId: number, now: Date): Promise<OrganiserWorkbookData> {
   const survey = await getSurveyOr404(db, surveyId);
   const host = await findCity(db, survey.host_city_code);
@@ -35,26 +62,7 @@ export async function organiserWorkbookData(db: Db, surveyId: number, now: Date)
   const participants = await listParticipants(db, surveyId);
   const responses = new Map((await listResponsesWithAnswers(db, surveyId)).map((r) => [r.row.city_code, r]));
   const invitations = await listInvitationHistory(db, surveyId);
-  const records: ParticipantRecord[] = participants.map((p) => {
-    const r = responses.get(p.city_code);
-    const inv = invitations.get(p.city_code);
-    return {
-      cityCode: p.city_code,
-      cityName: p.name,
-      cityKana: p.name_kana,
-      prefecture: p.prefecture,
-      population: p.population,
-      bandIndex: p.band_index,
-      isHost: p.city_code === survey.host_city_code,
-      status: r?.row.status ?? 'not_started',
-      invitedAt: inv?.issuedAt ?? null,
-      mailedAt: inv?.sentAt ?? null,
-      openedAt: inv?.openedAt ?? null,
-      updatedAt: r?.row.updated_at ?? null,
-      submittedAt: r?.row.submitted_at ?? null,
-      answers: r ? rowToAnswers(r.row, r.measures) : null,
-    };
-  });
+  const records: ParticipantRecord[] = participants.map((p) => participantRecord(p, responses.get(p.city_code), invitations.get(p.city_code), survey.host_city_code));
   // The host city first, then the others in city-code order (as listed in the published table's 本市 column).
   records.sort((a, b) => Number(b.isHost) - Number(a.isHost) || a.cityCode.localeCompare(b.cityCode));
   return {
