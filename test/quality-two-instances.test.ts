@@ -40,7 +40,7 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
   const instances: Array<{ child: ChildProcess; base: string; output: string }> = [];
   // the SMTP server counts what it accepted, per recipient; `holding` keeps new messages waiting for a reply
   const accepted: string[] = [];
-  const held: Array<() => void> = [];
+  const held: Array<{ session: { closed?: boolean }; accept: () => void }> = [];
   let dropped = 0;
   let holding = false;
   let smtp: SMTPServer;
@@ -88,7 +88,7 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
             else accepted.push(...session.envelope.rcptTo.map((r) => r.address));
             callback();
           };
-          if (holding) held.push(accept);
+          if (holding) held.push({ session: session as unknown as { closed?: boolean }, accept });
           else accept();
         });
       },
@@ -164,8 +164,10 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
     await waitFor(() => held.length >= 2, 10_000, 'both instances sending');
     instances[0].child.kill('SIGKILL');
     await once(instances[0].child, 'exit');
+    // the SMTP server sees the dead instance's connection close before anything is answered
+    await waitFor(() => held.some((h) => h.session.closed), 10_000, 'the killed instance\'s SMTP connection to close');
     holding = false;
-    for (const release of held.splice(0)) release();
+    for (const h of held.splice(0)) h.accept();
 
     // the survivor takes over the dead instance's claimed mail once its lease runs out, and sends the rest
     await waitFor(() => new Set(accepted).size >= 62, 90_000, `all 62 mails (have ${new Set(accepted).size})`);
