@@ -1,5 +1,5 @@
 // Seeds an empty database with the roster of 中核市 and a demo survey, so a fresh start has something to show.
-import type { Db } from './database.js';
+import { type Db, inTransaction } from './database.js';
 import { CHUKAKUSHI_2018 } from '../domain/templates/chukakushi-2018.js';
 import { SYSTEM_ACTOR } from '../repositories/audit.js';
 import { countCities } from '../repositories/cities.js';
@@ -15,7 +15,12 @@ export interface SeedResult {
   demoSurveyId?: number;
 }
 
+/** One transaction: a start-up that fails half-way leaves nothing seeded, and the next start seeds again. */
 export async function seedDatabase(db: Db, opts: { today: Date }): Promise<SeedResult> {
+  return inTransaction(db, (trx) => seed(trx, opts));
+}
+
+async function seed(db: Db, opts: { today: Date }): Promise<SeedResult> {
   let citiesSeeded = 0;
   if ((await countCities(db)) === 0) {
     citiesSeeded = await upsertRoster(

@@ -66,8 +66,9 @@ async function mailPlugin(app: FastifyInstance, opts: MailOptions) {
     : undefined;
   const delays = opts.retryDelaysMs ?? [200, 1000];
   const leaseMs = opts.leaseMs ?? 60_000;
-  // queue mechanics run on real time, whatever clock the app reports with
+  // queue mechanics (leases, retries) run on real time; the times the app reports (sent at) on the app's clock
   const now = () => new Date();
+  const reported = () => (opts.clock ?? app.clock)();
   let running: Promise<void> | undefined;
   let again = false;
   let closing = false;
@@ -80,8 +81,9 @@ async function mailPlugin(app: FastifyInstance, opts: MailOptions) {
     }
     try {
       const info = await transport!.sendMail({ from: opts.from, to: message.to_address, subject: message.subject, text, messageId: `<mail-${message.id}-${message.created_at.getTime()}@${opts.from.split('@')[1] ?? 'localhost'}>` });
-      await markMail(app.db, message.id, { status: 'sent', messageId: info.messageId });
-      if (message.invitation_id !== null && (message.kind === 'invitation' || message.kind === 'reminder')) await markSent(app.db, message.invitation_id, now());
+      const sentAt = reported();
+      await markMail(app.db, message.id, { status: 'sent', messageId: info.messageId, sentAt });
+      if (message.invitation_id !== null && (message.kind === 'invitation' || message.kind === 'reminder')) await markSent(app.db, message.invitation_id, sentAt);
     } catch (err) {
       const error = (err as Error).message;
       const attempt = message.attempts; // attempts made before this one

@@ -55,7 +55,7 @@ export async function requeueMail(db: Db, id: number, now: Date): Promise<void> 
   await db.updateTable('mail_messages').set({ status: 'queued', next_attempt_at: now, locked_until: null, attempts: 0 }).where('id', '=', id).execute();
 }
 
-export async function markMail(db: Db, id: number, result: { status: MailStatus; error?: string | null; messageId?: string | null }): Promise<void> {
+export async function markMail(db: Db, id: number, result: { status: MailStatus; error?: string | null; messageId?: string | null; sentAt?: Date }): Promise<void> {
   await db
     .updateTable('mail_messages')
     .set({
@@ -64,7 +64,7 @@ export async function markMail(db: Db, id: number, result: { status: MailStatus;
       message_id: result.messageId ?? null,
       attempts: sql`attempts + 1`,
       locked_until: null,
-      sent_at: result.status === 'sent' ? sql`now()` : null,
+      sent_at: result.status === 'sent' ? (result.sentAt ?? null) : null,
     })
     .where('id', '=', id)
     .execute();

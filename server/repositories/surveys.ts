@@ -32,7 +32,7 @@ export async function listMeasures(db: Db, surveyId: number, opts: { includeReti
   return q.orderBy('position').orderBy('id').execute();
 }
 
-export async function insertMeasures(db: Db, surveyId: number, measures: MeasureTemplate[]): Promise<void> {
+export async function insertMeasures(db: Db, surveyId: number, measures: readonly MeasureTemplate[]): Promise<void> {
   if (measures.length === 0) return;
   await db
     .insertInto('measures')

@@ -1,6 +1,6 @@
 // Organiser accounts: bootstrap of the first admin, and login.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import type { Organiser } from '../db/schema.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../domain/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../repositories/audit.js';
@@ -65,7 +65,7 @@ export async function changeOwnPassword(db: Db, organiser: Organiser, current: s
     throw badRequest(message, [{ path: '/newPassword', message }]);
   }
   const hash = await hashPassword(next);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await setOrganiserPassword(trx, organiser.id, hash);
     await recordAudit(trx, { actor: { type: 'organiser', id: organiser.email }, action: 'change_password', entity: 'organiser', entityId: organiser.id });
   });
@@ -80,7 +80,7 @@ export async function resetPassword(db: Db, email: string): Promise<{ email: str
   const organiser = await findOrganiserByEmail(db, email.trim());
   if (!organiser) throw badRequest(`アカウント「${email}」は見つかりません。`, [{ path: '/email', message: 'このメールアドレスのアカウントはありません。' }]);
   const password = randomBytes(12).toString('base64url');
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await setOrganiserPassword(trx, organiser.id, await hashPassword(password), { mustChange: true });
     await recordAudit(trx, { actor: SYSTEM_ACTOR, action: 'reset_password', entity: 'organiser', entityId: organiser.id, after: { email: organiser.email } });
   });

@@ -1,5 +1,5 @@
 // Roster use cases: upsert all-or-nothing, with an audit entry per changed city.
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import type { City } from '../db/schema.js';
 import { badRequest } from '../domain/errors.js';
 import { normaliseNameKana } from '../domain/roster-import.js';
@@ -32,7 +32,7 @@ export async function upsertRoster(db: Db, cities: CityInput[], actor: Actor): P
       throw badRequest(message, [{ path: `/${i}/nameKana`, message }]);
     }
   });
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = new Map((await findCities(trx, cities.map((c) => c.code))).map((c) => [c.code, cityView(c)]));
     const n = await upsertCities(
       trx,

@@ -37,7 +37,7 @@ export function surveyMailText(survey: Survey, kind: MailTextKind): MailText & {
 /** Saves the survey's texts for one kind of mail; `reset` goes back to the default. */
 export async function saveMailText(db: Db, surveyId: number, kind: MailTextKind, text: MailText | 'reset', actor: Actor): Promise<void> {
   if (text !== 'reset') checkMailText(text);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await getSurveyOr404(trx, surveyId);
     const value = text === 'reset' ? { subject: null, body: null } : text;
     await updateSurvey(trx, surveyId, kind === 'invitation' ? { invitation_subject: value.subject, invitation_body: value.body } : { reminder_subject: value.subject, reminder_body: value.body });

@@ -1,5 +1,5 @@
 // Account management by admins: add staff (or admin) accounts, disable and re-enable them; audited.
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import type { Organiser } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import type { OrganiserRole } from '../domain/glossary.js';
@@ -31,7 +31,7 @@ export async function addAccount(db: Db, input: NewAccountInput, actor: Actor): 
   if (!['admin', 'staff'].includes(input.role)) errors.push({ path: '/role', message: '権限を選んでください' });
   if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (await findOrganiserByEmail(trx, email)) {
       throw badRequest('このメールアドレスのアカウントは既にあります', [{ path: '/email', message: 'このメールアドレスのアカウントは既にあります' }]);
     }
@@ -43,12 +43,12 @@ export async function addAccount(db: Db, input: NewAccountInput, actor: Actor): 
 }
 
 /** Disables (or re-enables) an account; a disabled account's sessions stop working at once. */
-export async function setAccountDisabled(db: Db, id: number, disabled: boolean, actor: Actor & { organiserId?: number }): Promise<Organiser> {
+export async function setAccountDisabled(db: Db, id: number, disabled: boolean, actor: Actor & { organiserId?: number }, now: Date): Promise<Organiser> {
   if (disabled && actor.organiserId === id) throw conflict('自分自身のアカウントは無効にできません');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const before = await findOrganiser(trx, id);
     if (!before) throw notFound('アカウント');
-    const after = (await setOrganiserDisabled(trx, id, disabled ? new Date() : null))!;
+    const after = (await setOrganiserDisabled(trx, id, disabled ? now : null))!;
     // its sessions end for good: re-enabling the account later does not revive an old token
     if (disabled) await bumpSessionVersion(trx, id);
     await recordAudit(trx, {

@@ -67,7 +67,7 @@ export async function attachPlanDocument(db: Db, args: AttachArgs) {
   const measures = (await listMeasures(db, args.surveyId)).filter((m) => !m.retired_at).map((m) => ({ code: m.code, label: m.label }));
   const read = await readPlanDocument(args.content, args.format, measures);
   const shareable = args.shareable ?? (await defaultShareable(db, args.surveyId, args.cityCode));
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await openSurveyFor(trx, args.surveyId, args.cityCode);
     if (args.replaceId !== undefined) await deletePlanDocument(trx, args.replaceId);
     const row = await insertPlanDocument(trx, {
@@ -107,7 +107,7 @@ export async function getOwnPlanDocument(db: Db, surveyId: number, cityCode: str
 }
 
 export async function removePlanDocument(db: Db, args: { surveyId: number; cityCode: string; id: number; actor: Actor }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await openSurveyFor(trx, args.surveyId, args.cityCode);
     const doc = await ownDocument(trx, args.surveyId, args.cityCode, args.id);
     await deletePlanDocument(trx, args.id);
@@ -116,7 +116,7 @@ export async function removePlanDocument(db: Db, args: { surveyId: number; cityC
 }
 
 export async function changeShareable(db: Db, args: { surveyId: number; cityCode: string; id: number; shareable: Shareable; actor: Actor }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await openSurveyFor(trx, args.surveyId, args.cityCode);
     const doc = await ownDocument(trx, args.surveyId, args.cityCode, args.id);
     await updateShareable(trx, args.id, args.shareable);

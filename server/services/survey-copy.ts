@@ -2,13 +2,11 @@
 // population snapshot, intro and mail texts), and edit measures (add, rename, reorder, retire). Audited.
 import { type Db, inTransaction } from '../db/database.js';
 import type { Survey } from '../db/schema.js';
-import { bandIndexFor } from '../domain/bands.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { findCities, findCity } from '../repositories/cities.js';
 import { findMeasure, insertMeasure, updateMeasure } from '../repositories/console-surveys.js';
-import { addParticipants, insertMeasures, insertSurvey, listMeasures, listParticipants } from '../repositories/surveys.js';
-import { getSurveyOr404 } from './surveys.js';
+import { listMeasures, listParticipants } from '../repositories/surveys.js';
+import { addSurveyParticipants, createSurveyFrom, getSurveyOr404 } from './surveys.js';
 
 export interface CopySurveyInput {
   title: string;
@@ -16,33 +14,34 @@ export interface CopySurveyInput {
   hostCityCode?: string;
 }
 
+/**
+ * A new round from an earlier one: its measures (same codes), bands, intro and mail texts, and its participants with
+ * a fresh population snapshot. Composes createSurveyFrom and addSurveyParticipants in one transaction.
+ */
 export async function copySurvey(db: Db, sourceId: number, input: CopySurveyInput, actor: Actor): Promise<Survey> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const source = await getSurveyOr404(trx, sourceId);
-    const hostCityCode = input.hostCityCode ?? source.host_city_code;
-    if (!(await findCity(trx, hostCityCode))) throw badRequest(`団体コード「${hostCityCode}」の団体が名簿にありません`, [{ path: '/hostCityCode', message: '本市が団体名簿にありません' }]);
-    const survey = await insertSurvey(trx, {
-      title: input.title.trim(),
-      host_city_code: hostCityCode,
-      deadline: input.deadline,
-      band_thresholds: source.band_thresholds,
-      template: source.template,
-      intro_text: source.intro_text,
-      copied_from_survey_id: source.id,
-      invitation_subject: source.invitation_subject,
-      invitation_body: source.invitation_body,
-      reminder_subject: source.reminder_subject,
-      reminder_body: source.reminder_body,
-    });
-    await insertMeasures(trx, survey.id, (await listMeasures(trx, source.id)).map((m) => ({ code: m.code, category: m.category, label: m.label })));
-    const codes = [...new Set([...(await listParticipants(trx, source.id)).map((p) => p.city_code), hostCityCode])];
-    const cities = await findCities(trx, codes);
-    await addParticipants(
+    const survey = await createSurveyFrom(
       trx,
-      survey.id,
-      cities.map((c) => ({ cityCode: c.code, population: c.population, populationDate: c.population_date, bandIndex: bandIndexFor(c.population, survey.band_thresholds) })),
+      {
+        title: input.title,
+        hostCityCode: input.hostCityCode ?? source.host_city_code,
+        deadline: input.deadline,
+        bandThresholds: source.band_thresholds,
+        template: source.template,
+        introText: source.intro_text,
+        measures: (await listMeasures(trx, source.id)).map((m) => ({ code: m.code, category: m.category, label: m.label })),
+        mailTexts: {
+          invitation_subject: source.invitation_subject,
+          invitation_body: source.invitation_body,
+          reminder_subject: source.reminder_subject,
+          reminder_body: source.reminder_body,
+        },
+        copiedFromSurveyId: source.id,
+      },
+      actor,
     );
-    await recordAudit(trx, { actor, action: 'copy', entity: 'survey', entityId: survey.id, surveyId: survey.id, before: { copiedFromSurveyId: source.id }, after: survey });
+    await addSurveyParticipants(trx, survey.id, (await listParticipants(trx, source.id)).map((p) => p.city_code), actor);
     return survey;
   });
 }

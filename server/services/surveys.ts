@@ -87,25 +87,68 @@ async function addCitiesToSurvey(db: Db, survey: Survey, codes: string[]): Promi
   );
 }
 
-export async function createSurvey(db: Db, input: CreateSurveyInput, actor: Actor): Promise<Survey> {
-  const thresholds = input.bandThresholds ?? DEFAULT_BAND_THRESHOLDS;
-  checkThresholds(thresholds);
-  const template = SURVEY_TEMPLATES[input.template ?? CHUKAKUSHI_2018.id];
-  return db.transaction().execute(async (trx) => {
-    await requireRosterCity(trx, input.hostCityCode, '/hostCityCode');
+/** What a new survey starts from: a template (createSurvey) or an earlier round (copySurvey). */
+export interface SurveyPlan {
+  title: string;
+  hostCityCode: string;
+  deadline: string;
+  bandThresholds: number[];
+  template: string;
+  introText: string;
+  measures: readonly { code: string; category: string; label: string }[];
+  /** an earlier round's mail texts, kept as they were */
+  mailTexts?: Pick<Survey, 'invitation_subject' | 'invitation_body' | 'reminder_subject' | 'reminder_body'>;
+  copiedFromSurveyId?: number;
+}
+
+/**
+ * Creates a survey with its measures and the host city as its first participant. The one place a survey row is
+ * inserted; runs in the caller's transaction when it is given one.
+ */
+export async function createSurveyFrom(db: Db, plan: SurveyPlan, actor: Actor): Promise<Survey> {
+  checkThresholds(plan.bandThresholds);
+  return inTransaction(db, async (trx) => {
+    await requireRosterCity(trx, plan.hostCityCode, '/hostCityCode');
     const survey = await insertSurvey(trx, {
-      title: input.title.trim(),
-      host_city_code: input.hostCityCode,
-      deadline: input.deadline,
-      band_thresholds: thresholds,
-      template: template.id,
-      intro_text: input.introText ?? template.introText,
+      title: plan.title.trim(),
+      host_city_code: plan.hostCityCode,
+      deadline: plan.deadline,
+      band_thresholds: plan.bandThresholds,
+      template: plan.template,
+      intro_text: plan.introText,
+      ...(plan.copiedFromSurveyId !== undefined ? { copied_from_survey_id: plan.copiedFromSurveyId } : {}),
+      ...plan.mailTexts,
     });
-    await insertMeasures(trx, survey.id, template.measures);
+    await insertMeasures(trx, survey.id, plan.measures);
     await addCitiesToSurvey(trx, survey, [survey.host_city_code]);
-    await recordAudit(trx, { actor, action: 'create', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: survey });
+    await recordAudit(trx, {
+      actor,
+      action: plan.copiedFromSurveyId !== undefined ? 'copy' : 'create',
+      entity: 'survey',
+      entityId: survey.id,
+      surveyId: survey.id,
+      ...(plan.copiedFromSurveyId !== undefined ? { before: { copiedFromSurveyId: plan.copiedFromSurveyId } } : {}),
+      after: survey,
+    });
     return survey;
   });
+}
+
+export async function createSurvey(db: Db, input: CreateSurveyInput, actor: Actor): Promise<Survey> {
+  const template = SURVEY_TEMPLATES[input.template ?? CHUKAKUSHI_2018.id];
+  return createSurveyFrom(
+    db,
+    {
+      title: input.title,
+      hostCityCode: input.hostCityCode,
+      deadline: input.deadline,
+      bandThresholds: input.bandThresholds ?? DEFAULT_BAND_THRESHOLDS,
+      template: template.id,
+      introText: input.introText ?? template.introText,
+      measures: template.measures,
+    },
+    actor,
+  );
 }
 
 const cleanContact = (v: string | null | undefined) => (v === undefined ? undefined : v === null || v.normalize('NFKC').trim() === '' ? null : v.normalize('NFKC').trim());
@@ -163,7 +206,7 @@ export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, a
 
 /** Adds roster cities (and the host city) as participants; returns the survey's participant count. */
 export async function addSurveyParticipants(db: Db, id: number, cityCodes: string[], actor: Actor): Promise<{ participants: number; added: number }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const survey = await getSurveyOr404(trx, id);
     // The host goes last so that error paths (/cityCodes/i) index the caller's own list.
     const added = await addCitiesToSurvey(trx, survey, [...cityCodes, survey.host_city_code]);

@@ -56,7 +56,7 @@ const accountPages: FastifyPluginAsync = async (app) => {
         const account = await setAccountDisabled(app.db, Number(request.params.id), disable, {
           ...organiserActor(request),
           organiserId: request.organiser!.id,
-        });
+        }, app.clock());
         return redirectWithNotice(reply, '/organiser/accounts', `${account.email} を${disable ? '無効' : '有効'}にしました`);
       } catch (err) {
         return show(request, reply.code(409), { errors: formErrors(err) });
