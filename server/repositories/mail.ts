@@ -96,8 +96,15 @@ export async function countRecentMail(db: Db, f: { surveyId: number; cityCode: s
 }
 
 /** Marks 送信トレイ messages as sent by staff from their own client; returns the ids marked (only outbox ones). */
-export async function markOutboxSent(db: Db, surveyId: number, ids: number[] | 'all', by: string, now: Date): Promise<number[]> {
+/** Marks 送信トレイ mails as sent by a person; returns those marked, with the link each carried. */
+export async function markOutboxSent(
+  db: Db,
+  surveyId: number,
+  ids: number[] | 'all',
+  by: string,
+  now: Date,
+): Promise<Array<Pick<MailMessage, 'id' | 'kind' | 'invitation_id'>>> {
   let q = db.updateTable('mail_messages').set({ status: 'sent', sent_at: now, marked_sent_by: by }).where('survey_id', '=', surveyId).where('status', '=', 'outbox');
   if (ids !== 'all') q = q.where('id', 'in', ids.length > 0 ? ids : [-1]);
-  return (await q.returning('id').execute()).map((r) => r.id);
+  return q.returning(['id', 'kind', 'invitation_id']).execute();
 }

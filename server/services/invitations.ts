@@ -8,7 +8,7 @@ import type { Invitation, Survey } from '../db/schema.js';
 import { badRequest, notFound } from '../domain/errors.js';
 import { deriveInvitationToken, hashInvitationToken, invitationUrl, LINK_PLACEHOLDER, newTokenNonce, TOKEN_PATTERN } from '../domain/invitation-tokens.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { findInvitation, findInvitationByHash, insertInvitation, listActiveInvitations, markOpened, revokeActiveInvitations } from '../repositories/invitations.js';
+import { findInvitationByHash, findInvitations, insertInvitations, listActiveInvitations, markOpened, revokeActiveInvitations } from '../repositories/invitations.js';
 import { findSurvey, listParticipants } from '../repositories/surveys.js';
 
 export { hashInvitationToken, invitationUrl } from '../domain/invitation-tokens.js';
@@ -52,12 +52,15 @@ async function participantsOf(db: Db, surveyId: number, cityCodes: string[] | un
   return { survey, participants };
 }
 
-async function issueOne(db: Db, deps: LinkDeps, surveyId: number, city: { city_code: string; name: string; email: string | null }, now: Date): Promise<IssuedInvitation> {
-  await revokeActiveInvitations(db, surveyId, city.city_code, now);
-  const nonce = newTokenNonce();
-  const token = deriveInvitationToken(deps.linkKey, nonce);
-  const invitation = await insertInvitation(db, { surveyId, cityCode: city.city_code, tokenHash: hashInvitationToken(token), nonce, now });
-  return { cityCode: city.city_code, cityName: city.name, email: city.email, invitationId: invitation.id, token, url: invitationUrl(deps.publicUrl, token) };
+/** New links for the cities (revoking each one's earlier link): two statements whatever the number of cities. */
+async function issueMany(db: Db, deps: LinkDeps, surveyId: number, cities: ReadonlyArray<{ city_code: string; name: string; email: string | null }>, now: Date): Promise<IssuedInvitation[]> {
+  await revokeActiveInvitations(db, surveyId, cities.map((c) => c.city_code), now);
+  const fresh = cities.map((city) => {
+    const nonce = newTokenNonce();
+    return { city, nonce, token: deriveInvitationToken(deps.linkKey, nonce) };
+  });
+  const rows = await insertInvitations(db, fresh.map((f) => ({ surveyId, cityCode: f.city.city_code, tokenHash: hashInvitationToken(f.token), nonce: f.nonce, now })));
+  return fresh.map(({ city, token }, i) => ({ cityCode: city.city_code, cityName: city.name, email: city.email, invitationId: rows[i].id, token, url: invitationUrl(deps.publicUrl, token) }));
 }
 
 /** Issues new links (revoking each city's earlier one) for the cities named, or for every participant without an active link. */
@@ -66,8 +69,7 @@ export async function issueInvitations(db: Db, opts: IssueOptions): Promise<Issu
     const { survey, participants } = await participantsOf(trx, opts.surveyId, opts.cityCodes);
     const active = await listActiveInvitations(trx, survey.id);
     const codes = opts.cityCodes ? [...new Set(opts.cityCodes)] : [...participants.keys()].filter((c) => !active.has(c));
-    const issued: IssuedInvitation[] = [];
-    for (const code of codes) issued.push(await issueOne(trx, opts, survey.id, participants.get(code)!, opts.now));
+    const issued = await issueMany(trx, opts, survey.id, codes.map((code) => participants.get(code)!), opts.now);
     if (issued.length > 0) {
       await recordAudit(trx, { actor: opts.actor, action: 'issue-invitations', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: { cityCodes: codes, send: opts.send === true } });
     }
@@ -91,19 +93,16 @@ export async function currentLinks(db: Db, opts: LinkDeps & { surveyId: number; 
   return inTransaction(db, async (trx) => {
     const { survey, participants } = await participantsOf(trx, opts.surveyId, opts.cityCodes);
     const active = await listActiveInvitations(trx, survey.id);
-    const links: IssuedInvitation[] = [];
-    const renewed: string[] = [];
-    for (const code of [...new Set(opts.cityCodes)]) {
+    const codes = [...new Set(opts.cityCodes)];
+    const tokens = new Map(codes.map((code) => [code, active.has(code) ? currentToken(opts, active.get(code)!) : undefined]));
+    const renewed = codes.filter((code) => tokens.get(code) === undefined);
+    const fresh = new Map((await issueMany(trx, opts, survey.id, renewed.map((code) => participants.get(code)!), opts.now)).map((l) => [l.cityCode, l]));
+    const links = codes.map((code): IssuedInvitation => {
+      const token = tokens.get(code);
+      if (token === undefined) return fresh.get(code)!;
       const city = participants.get(code)!;
-      const invitation = active.get(code);
-      const token = invitation && currentToken(opts, invitation);
-      if (invitation && token) {
-        links.push({ cityCode: code, cityName: city.name, email: city.email, invitationId: invitation.id, token, url: invitationUrl(opts.publicUrl, token) });
-      } else {
-        links.push(await issueOne(trx, opts, survey.id, city, opts.now));
-        renewed.push(code);
-      }
-    }
+      return { cityCode: code, cityName: city.name, email: city.email, invitationId: active.get(code)!.id, token, url: invitationUrl(opts.publicUrl, token) };
+    });
     if (renewed.length > 0) {
       await recordAudit(trx, { actor: opts.actor, action: 'issue-invitations', entity: 'survey', entityId: survey.id, surveyId: survey.id, after: { cityCodes: renewed, reason: 'no-current-link' } });
     }
@@ -140,9 +139,21 @@ export function sessionExpiry(deadline: string, now: Date): Date {
  * A stored mail body with its personal link put back (LINK_PLACEHOLDER → the city's current URL). Bodies are stored
  * without usable tokens; undefined when the link the mail was written for has since been revoked or cannot be derived.
  */
-export async function renderMailBody(db: Db, deps: LinkDeps, mail: { body: string; invitation_id: number | null }): Promise<string | undefined> {
-  if (mail.invitation_id === null || !mail.body.includes(LINK_PLACEHOLDER)) return mail.body;
-  const invitation = await findInvitation(db, mail.invitation_id);
-  const token = invitation && !invitation.revoked_at ? currentToken(deps, invitation) : undefined;
-  return token ? mail.body.split(LINK_PLACEHOLDER).join(invitationUrl(deps.publicUrl, token)) : undefined;
+export async function renderMailBody(db: Db, deps: LinkDeps, mail: MailBody): Promise<string | undefined> {
+  return (await renderMailBodies(db, deps, [mail]))[0];
+}
+
+type MailBody = { body: string; invitation_id: number | null };
+
+/** renderMailBody for many mails at once (the 送信トレイ zip): one query for all their links. */
+export async function renderMailBodies(db: Db, deps: LinkDeps, mails: readonly MailBody[]): Promise<Array<string | undefined>> {
+  const needsLink = (m: MailBody) => m.invitation_id !== null && m.body.includes(LINK_PLACEHOLDER);
+  const ids = [...new Set(mails.filter(needsLink).map((m) => m.invitation_id!))];
+  const invitations = new Map((await findInvitations(db, ids)).map((i) => [i.id, i]));
+  return mails.map((mail) => {
+    if (!needsLink(mail)) return mail.body;
+    const invitation = invitations.get(mail.invitation_id!);
+    const token = invitation && !invitation.revoked_at ? currentToken(deps, invitation) : undefined;
+    return token ? mail.body.split(LINK_PLACEHOLDER).join(invitationUrl(deps.publicUrl, token)) : undefined;
+  });
 }

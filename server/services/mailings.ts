@@ -20,7 +20,7 @@ import { findMail, markOutboxSent } from '../repositories/mail.js';
 import { listResponseStatuses } from '../repositories/responses.js';
 import { updateSurvey } from '../repositories/surveys.js';
 import { LINK_PLACEHOLDER } from '../domain/invitation-tokens.js';
-import { currentLinks, type IssuedInvitation, issueInvitations, type LinkDeps, renderMailBody } from './invitations.js';
+import { currentLinks, type IssuedInvitation, issueInvitations, type LinkDeps, renderMailBodies, renderMailBody } from './invitations.js';
 import { getSurveyOr404 } from './surveys.js';
 
 export function defaultMailText(kind: MailTextKind): MailText {
@@ -174,7 +174,10 @@ export async function retryMail(deps: SendDeps, surveyId: number, mailId: number
 /** The message as an RFC 5322 .eml file (UTF-8, encoded Japanese headers) for any mail client. */
 export async function emlOf(db: Db, links: LinkDeps, mail: MailMessage, from: string): Promise<Buffer | undefined> {
   const text = await renderMailBody(db, links, mail);
-  if (text === undefined) return undefined;
+  return text === undefined ? undefined : composeEml(mail, text, from);
+}
+
+function composeEml(mail: MailMessage, text: string, from: string): Promise<Buffer> {
   // X-Unsent: 1 makes Outlook and Thunderbird open the file as a draft, ready to send from the office's own client
   return new MailComposer({ from, to: mail.to_address, subject: mail.subject, text, date: mail.created_at, headers: { 'X-Unsent': '1' } }).compile().build();
 }
@@ -186,9 +189,10 @@ export function emlFilename(mail: MailMessage): string {
 /** The outbox as one zip of .eml files; mails whose personal link has since been revoked are left out. */
 export async function outboxZip(db: Db, links: LinkDeps, mails: MailMessage[], from: string): Promise<Buffer> {
   const zip = new JSZip();
-  for (const m of mails) {
-    const eml = await emlOf(db, links, m, from);
-    if (eml) zip.file(emlFilename(m), eml);
+  const texts = await renderMailBodies(db, links, mails);
+  for (const [i, m] of mails.entries()) {
+    const text = texts[i];
+    if (text !== undefined) zip.file(emlFilename(m), await composeEml(m, text, from));
   }
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
@@ -242,11 +246,9 @@ export async function invitationPreview(db: Db, survey: Survey, cityCodes: strin
 export async function markMailsSent(deps: SendDeps, surveyId: number, ids: number[] | 'all'): Promise<number> {
   return inTransaction(deps.db, async (trx) => {
     const marked = await markOutboxSent(trx, surveyId, ids, deps.actor.id, deps.now);
-    for (const id of marked) {
-      const mail = await findMail(trx, id);
-      if (mail?.invitation_id && (mail.kind === 'invitation' || mail.kind === 'reminder')) await markSent(trx, mail.invitation_id, deps.now);
-    }
-    if (marked.length > 0) await recordAudit(trx, { actor: deps.actor, action: 'mail-marked-sent', entity: 'survey', entityId: surveyId, surveyId, after: { mailIds: marked } });
+    const links = marked.flatMap((m) => (m.invitation_id !== null && (m.kind === 'invitation' || m.kind === 'reminder') ? [m.invitation_id] : []));
+    await markSent(trx, links, deps.now);
+    if (marked.length > 0) await recordAudit(trx, { actor: deps.actor, action: 'mail-marked-sent', entity: 'survey', entityId: surveyId, surveyId, after: { mailIds: marked.map((m) => m.id) } });
     return marked.length;
   });
 }
