@@ -1,10 +1,12 @@
 // Runs the migrations in ../../migrations with Kysely's Migrator (date-prefixed, frozen files).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+import { MIGRATIONS_DIR } from '../paths.js';
+
+export { MIGRATIONS_DIR };
 
 class MigrationFolder implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -1,7 +1,6 @@
 // Server-rendered pages: Handlebars templates in ../templates (layout + partials), static assets at /assets.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +9,7 @@ import Handlebars from 'handlebars';
 import { closeBidi } from '../domain/bidi.js';
 import { registerHelpers } from '../domain/template-helpers.js';
 
-export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
+import { TEMPLATES_DIR } from '../paths.js';
 
 function partialsIn(dir: string): Record<string, string> {
   const partials: Record<string, string> = {};
@@ -20,16 +19,21 @@ function partialsIn(dir: string): Record<string, string> {
   return partials;
 }
 
-// Every {{value}} in a page goes through Handlebars' one escape function, which has no per-instance hook:
-// wrap it once so that a value's bidi controls are closed too (an RTL override never reorders the page).
-// Mail is rendered with noEscape and closes them itself (domain/bidi.ts).
-const utils = Handlebars.Utils as unknown as { escapeExpression: ((value: unknown) => string) & { closesBidi?: boolean } };
-if (!utils.escapeExpression.closesBidi) {
+/**
+ * Every {{value}} in a page goes through Handlebars' one escape function, which has no per-instance hook: this wraps
+ * it (once, when the pages plugin starts: the one place it happens) so that a value's bidi controls are closed too and
+ * an RTL override never reorders the page. Mail is rendered with noEscape and closes them itself (domain/bidi.ts), so
+ * importing mail code never changes how anything is escaped.
+ */
+export function installBidiClosingEscape(): void {
+  const utils = Handlebars.Utils as unknown as { escapeExpression: ((value: unknown) => string) & { closesBidi?: boolean } };
+  if (utils.escapeExpression.closesBidi) return;
   const htmlEscape = utils.escapeExpression;
   utils.escapeExpression = Object.assign((value: unknown) => closeBidi(htmlEscape(value)), { closesBidi: true });
 }
 
 async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {
+  installBidiClosingEscape();
   const handlebars = Handlebars.create();
   registerHelpers(handlebars);
   await app.register(view, {

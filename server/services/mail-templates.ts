@@ -5,7 +5,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { closeBidiIn } from '../domain/bidi.js';
 import { registerHelpers } from '../domain/template-helpers.js';
-import { TEMPLATES_DIR } from '../plugins/views.js';
+import { MAIL_TEMPLATES_DIR } from '../paths.js';
 
 const hbs = Handlebars.create();
 registerHelpers(hbs);
@@ -28,7 +28,7 @@ export function renderMailTemplate(name: string, data: Record<string, unknown>):
   if (!template) {
     // The subject line is split off the template before any value goes in: a value with a line break
     // (a survey title sent through the API) must not move the rest of the subject into the body.
-    const source = splitSubject(readFileSync(path.join(TEMPLATES_DIR, 'mail', `${name}.hbs`), 'utf8'));
+    const source = splitSubject(readFileSync(path.join(MAIL_TEMPLATES_DIR, `${name}.hbs`), 'utf8'));
     template = { subject: hbs.compile(source.subject, { noEscape: true, strict: false }), body: hbs.compile(source.text, { noEscape: true, strict: false }) };
     cache.set(name, template);
   }

@@ -10,7 +10,7 @@ import type { MailMessage, Survey } from '../db/schema.js';
 import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../domain/mail-texts.js';
 import { notFound } from '../domain/errors.js';
 import type { Mailer } from '../plugins/mail.js';
-import { TEMPLATES_DIR } from '../plugins/views.js';
+import { MAIL_TEMPLATES_DIR } from '../paths.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { findCity } from '../repositories/cities.js';
 import { listActiveInvitations, markSent } from '../repositories/invitations.js';
@@ -24,7 +24,7 @@ import { currentLinks, type IssuedInvitation, issueInvitations, type LinkDeps, r
 import { getSurveyOr404 } from './surveys.js';
 
 export function defaultMailText(kind: MailTextKind): MailText {
-  return splitTemplateSource(readFileSync(path.join(TEMPLATES_DIR, 'mail', `${kind}.hbs`), 'utf8'));
+  return splitTemplateSource(readFileSync(path.join(MAIL_TEMPLATES_DIR, `${kind}.hbs`), 'utf8'));
 }
 
 export function surveyMailText(survey: Survey, kind: MailTextKind): MailText & { custom: boolean } {
