@@ -26,7 +26,7 @@ import resultsRoutes from './routes/api/results.js';
 import resultsPages from './routes/pages/results.js';
 import homePages from './routes/pages/home.js';
 import respondentAuthPlugin from './plugins/respondent-auth.js';
-import receiptsPlugin from './plugins/receipts.js';
+import backgroundPlugin from './plugins/background.js';
 import invitationRoutes from './routes/api/invitations.js';
 import respondentRoutes from './routes/api/respondent.js';
 import responseRoutes from './routes/api/responses.js';
@@ -127,7 +127,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(csrfPlugin);
   await app.register(respondentAuthPlugin);
-  await app.register(receiptsPlugin);
+  await app.register(backgroundPlugin);
   await app.register(loginLimitPlugin);
   await app.register(viewsPlugin, { production: config.production });
   await app.register(docsPlugin, { publicUrl: config.publicUrl });

@@ -42,12 +42,16 @@ export function disclosureLabel(a: ResponseAnswers): string {
   return a.disclosure ? DISCLOSURE_LABELS[a.disclosure] : UNANSWERED;
 }
 
-/** Sends the receipt of a submission to the contact address. */
+/**
+ * Sends the receipt of a submission to the contact address; only when SMTP is configured (a receipt in the organiser's
+ * 送信トレイ would help nobody, and the form promises one only then).
+ */
 export async function sendReceipt(
   db: Db,
   mailer: Mailer,
   r: { surveyId: number; cityCode: string; model: ResponseAnswers; submittedAt: string | null; now: Date },
 ): Promise<MailResult | undefined> {
+  if (!mailer.smtp) return undefined;
   const survey = await findSurvey(db, r.surveyId);
   const city = await findCity(db, r.cityCode);
   if (!survey || !city) return undefined;

@@ -9,6 +9,7 @@ import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { errorResponses } from '../../schemas/common.js';
 import { emptyBodyAsObject, RespondentViewSchema, ResponseInputSchema, SavedSchema, SubmittedSchema } from '../../schemas/response.js';
 import { discardChanges, getResponse, saveResponse, submitResponse } from '../../services/responses.js';
+import { sendReceipt } from '../../services/response-summary.js';
 
 const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -82,7 +83,10 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { surveyId, cityCode } = request.respondent!;
       const saved = await submitResponse(app.db, { surveyId, cityCode, actor: respondentActor(request), expectedVersion: request.body.version, now: app.clock() });
-      if (saved.countedChanged) app.queueReceipt({ surveyId, cityCode, model: saved.model, submittedAt: saved.submittedAt });
+      if (saved.countedChanged) {
+        const receipt = { surveyId, cityCode, model: saved.model, submittedAt: saved.submittedAt, now: app.clock() };
+        app.runInBackground('receipt mail', () => sendReceipt(app.db, app.mailer, receipt));
+      }
       return { status: 'submitted' as const, submittedAt: saved.submittedAt!, version: saved.version };
     },
   );

@@ -15,7 +15,7 @@ import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugi
 import { findCity } from '../../repositories/cities.js';
 import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
-import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
+import { disclosureLabel, measureGroups, planLines, sendReceipt } from '../../services/response-summary.js';
 import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../services/responses.js';
 import { answersAtVersion } from '../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
@@ -118,7 +118,7 @@ async function respondentPages(app: FastifyInstance) {
         unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
         deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
         csrf: reply.generateCsrf(),
-        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures, { receipts: app.receiptsEnabled }),
+        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures, { receipts: app.mailer.smtp }),
         errorTitle: opts.errorTitle,
         savedNote: opts.savedNote,
         notice: opts.notice,
@@ -276,7 +276,10 @@ async function respondentPages(app: FastifyInstance) {
         keepWhatCanBeSaved: true,
       });
       if (!submit) return reply.redirect('/respond?saved=1', 303);
-      if (saved.countedChanged) app.queueReceipt({ surveyId: ctx.survey.id, cityCode: ctx.city.code, model: saved.model, submittedAt: saved.submittedAt });
+      if (saved.countedChanged) {
+        const receipt = { surveyId: ctx.survey.id, cityCode: ctx.city.code, model: saved.model, submittedAt: saved.submittedAt, now: app.clock() };
+        app.runInBackground('receipt mail', () => sendReceipt(app.db, app.mailer, receipt));
+      }
       return reply.redirect('/respond/confirmation', 303);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
