@@ -41,6 +41,3 @@ export function put(ws: Worksheet, row: number, col: number, value: CellInput): 
 }
 
 /** Writes a whole row of values starting at column 1. */
-export function putRow(ws: Worksheet, row: number, values: CellInput[]): Cell[] {
-  return values.map((v, i) => put(ws, row, i + 1, v));
-}

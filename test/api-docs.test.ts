@@ -27,6 +27,17 @@ describe('the OpenAPI document describes the API by itself', () => {
     expect(description).toContain('282049');
   });
 
+  it('lists each value of the API with the Japanese word the pages use, and the glossary', async () => {
+    const res = await request(ctx.app.server).get('/docs/json').expect(200);
+    const description: string = res.body.info.description;
+    // the words of API.md «A response» and the published table, written out here, not taken from the code
+    for (const pair of ['`implemented`（実施済）', '`studying`（検討中）', '`anonymous`（市名を伏せれば公表してよい）', '`merge`（他計画へ統合）', '`closed`（締切）']) {
+      expect(description).toContain(pair);
+    }
+    expect(description).toMatch(/\| `hostCity` \| 本市/);
+    expect(description).toMatch(/\| `rate` \| 実施・検討率/);
+  });
+
   it('sends no reader to a document they do not have', async () => {
     const res = await request(ctx.app.server).get('/docs/json').expect(200);
     expect(JSON.stringify(res.body)).not.toMatch(/shared\/|API\.md/);

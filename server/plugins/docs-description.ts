@@ -1,5 +1,26 @@
 // The API's conventions, written into the OpenAPI document itself (info.description, Markdown), so
-// whoever reads /docs has the whole contract: there is no other document to look for.
+// whoever reads /docs has the whole contract: there is no other document to look for. The words and the enum values'
+// Japanese labels are read from the glossary, so the document cannot drift from what the pages say.
+import {
+  ANSWER_LABELS,
+  DISCLOSURE_LABELS,
+  GLOSSARY,
+  NEXT_PLAN_LABELS,
+  SURVEY_STATUS_LABELS,
+} from '../domain/glossary.js';
+
+const values = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([value, label]) => `\`${value}\`（${label}）`)
+    .join('、');
+
+/** The glossary as a Markdown table: the English name used in code and JSON, and the Japanese term staff use. */
+export const GLOSSARY_MARKDOWN = [
+  '| 英語名（コード・JSON） / Name in code | 用語 / Term |',
+  '|---|---|',
+  ...Object.entries(GLOSSARY).map(([name, term]) => `| \`${name}\` | ${term} |`),
+].join('\n');
+
 export const API_DESCRIPTION = `
 中核市情報化推進計画調査の JSON API（version 1）。各ルートの項目・型・応答はこの文書の各操作に示すとおりです。
 The JSON API of the 中核市情報化推進計画調査 platform, version 1. Each operation below lists its fields, types and answers.
@@ -26,6 +47,15 @@ The JSON API of the 中核市情報化推進計画調査 platform, version 1. Ea
   Every 4xx/5xx body is JSON with \`statusCode\`, \`error\` and a Japanese \`message\`; validation failures add \`errors: [{ path, message }]\`.
 - 古い \`version\` での保存や、許されない状態の移動は 409。ログインの試行が多すぎると 429 と \`Retry-After\`。データベースに接続できないときは 503 と \`Retry-After\`。
   A stale \`version\` or a forbidden status move is 409; too many login attempts 429 with Retry-After; database unavailable 503 with Retry-After.
+
+## 値 / Values
+- 調査の状態 \`status\`: ${values(SURVEY_STATUS_LABELS)}
+- 対策の回答 \`measures.*\`: ${values(ANSWER_LABELS)}
+- 調査結果の取扱い \`disclosure\`: ${values(DISCLOSURE_LABELS)}
+- 次期計画 \`plan.nextPlan\`: ${values(NEXT_PLAN_LABELS)}
+
+## 用語 / Glossary
+${GLOSSARY_MARKDOWN}
 
 ## 状態 / Survey status
 \`draft\` → \`open\` → \`closed\` → \`published\`（\`closed\` → \`open\`、\`published\` → \`closed\` も可）。回答団体が受け取る結果は、公表した版（第1版、第2版 …）からだけ作られます。

@@ -8,10 +8,6 @@ export async function findCurrentPublication(db: Db, surveyId: number): Promise<
   return db.selectFrom('publications').selectAll().where('survey_id', '=', surveyId).where('withdrawn_at', 'is', null).orderBy('edition', 'desc').limit(1).executeTakeFirst();
 }
 
-export async function listPublications(db: Db, surveyId: number): Promise<Array<Omit<Publication, 'data'>>> {
-  return db.selectFrom('publications').select(['id', 'survey_id', 'edition', 'published_at', 'published_by', 'withdrawn_at']).where('survey_id', '=', surveyId).orderBy('edition').execute();
-}
-
 export async function insertPublication(db: Db, v: { surveyId: number; publishedAt: Date; publishedBy: string; data: unknown }): Promise<Publication> {
   return db
     .insertInto('publications')

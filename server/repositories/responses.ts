@@ -124,18 +124,6 @@ export async function setPendingAnswers(db: Db, id: number, pending: ResponseAns
 }
 
 /** Replaces a response's measure answers with the given map (codes resolved against the survey's measures). */
-export async function replaceMeasureAnswers(db: Db, responseId: number, surveyId: number, answers: Record<string, Answer>): Promise<void> {
-  await db.deleteFrom('response_answers').where('response_id', '=', responseId).execute();
-  const codes = Object.keys(answers);
-  if (codes.length === 0) return;
-  const measures = await db.selectFrom('measures').select(['id', 'code']).where('survey_id', '=', surveyId).where('code', 'in', codes).execute();
-  if (measures.length === 0) return;
-  await db
-    .insertInto('response_answers')
-    .values(measures.map((m) => ({ response_id: responseId, measure_id: m.id, answer: answers[m.code] })))
-    .execute();
-}
-
 export interface ResponseStatusRow {
   cityCode: string;
   cityName: string;

@@ -6,7 +6,6 @@ import { notFound } from '../domain/errors.js';
 import { editionForRespondent } from './publications.js';
 import { buildQuestionnaire } from '../../exports/questionnaire.js';
 import { buildRespondentWorkbook } from '../../exports/respondent-workbook.js';
-import { buildResultsWorkbook } from '../../exports/results-workbook.js';
 import type { OrganiserWorkbookData, ParticipantRecord } from '../../exports/types.js';
 import { findCity } from '../repositories/cities.js';
 import { rowToAnswers } from '../repositories/responses.js';
@@ -70,11 +69,6 @@ export async function organiserWorkbookData(db: Db, surveyId: number, now: Date)
     results,
     participants: records,
   };
-}
-
-export async function organiserResultsWorkbook(db: Db, surveyId: number, now: Date) {
-  const data = await organiserWorkbookData(db, surveyId, now);
-  return { workbook: buildResultsWorkbook(data), title: data.survey.title };
 }
 
 /**
