@@ -1,6 +1,7 @@
 // Shared look of the exported workbooks: Japanese font, fills explained by the legend, borders,
 // and the print set-up (A4 landscape, print titles, fit to width) so sheets print like the published table.
 import type { Borders, Cell, Fill, Font, Worksheet } from 'exceljs';
+import { inJapanTime } from '../server/domain/japan-time.js';
 
 export const FONT_NAME = '游ゴシック';
 export const FONT: Partial<Font> = { name: FONT_NAME, size: 10, charset: 128 };
@@ -64,7 +65,7 @@ export function sheetSetup(opts: { headerRows: number; frozenColumns?: number; p
 
 /** A Date shifted so that Excel (which has no time zones) shows Japan time. */
 export function jstDate(date: Date | null): Date | null {
-  return date ? new Date(date.getTime() + 9 * 3600_000) : null;
+  return date ? inJapanTime(date) : null;
 }
 
 export const DATE_TIME_FORMAT = 'yyyy/mm/dd hh:mm';

@@ -140,7 +140,8 @@ export interface AuditLogTable {
 }
 
 export type MailKind = 'invitation' | 'reminder' | 'receipt' | 'results' | 'other';
-export type MailStatus = 'queued' | 'sent' | 'failed' | 'outbox';
+export type { MailStatus } from '../domain/glossary.js';
+import type { MailStatus } from '../domain/glossary.js';
 
 export interface MailMessagesTable {
   id: Generated<number>;

@@ -1,14 +1,14 @@
 // Charts as inline SVG strings built on the server (no client library, no CDN): pure functions of the results.
 // Each SVG has a <title> and <desc> (aria-labelledby); 実施済/検討中 differ by colour AND pattern, bands by marker shape.
 import { closeBidi } from './bidi.js';
-import { ANSWER_LABELS } from './glossary.js';
+import { ANSWER_LABELS, ANSWER_MARKS, ANSWERS } from './glossary.js';
 import type { CountRow, PlanStats } from './plan-stats.js';
 import { bandRatePercent, type SurveyResults } from './results.js';
 
 const FONT = '"Hiragino Kaku Gothic ProN","Hiragino Sans","BIZ UDPGothic","Yu Gothic UI",Meiryo,"Noto Sans CJK JP","Noto Sans JP",sans-serif';
 export const CHART_COLOURS = { implemented: '#1f5fa0', studying: '#b35900', grid: '#b0b0b0', text: '#1a1a1a', muted: '#4d4d4d' };
 const BAND_COLOURS = ['#1f5fa0', '#b35900', '#2e7d32', '#6a1b9a', '#00838f'];
-const HOST_MARKS = { implemented: '●', studying: '▲', none: '－' } as const;
+const HOST_MARKS = ANSWER_MARKS;
 
 /** Escapes text for SVG/XML content and attributes (and closes its bidi controls, as pages do). */
 export function esc(text: string | number): string {
@@ -75,7 +75,7 @@ export function rateChart(results: SurveyResults, id = 'chart-rate'): string {
   const legend =
     rect(LABEL_W, 8, 16, 16, CHART_COLOURS.implemented) + text(LABEL_W + 22, 21, '実施済') +
     rect(LABEL_W + 90, 8, 16, 16, `url(#${pattern})`, ` stroke="${CHART_COLOURS.studying}"`) + text(LABEL_W + 112, 21, '検討中（斜線）') +
-    text(LABEL_W + 230, 21, '●▲－ = 本市の回答（実施済・検討中・未実施）', ' font-size="11"');
+    text(LABEL_W + 230, 21, `${ANSWERS.map((a) => ANSWER_MARKS[a]).join('')} = 本市の回答（${ANSWERS.map((a) => ANSWER_LABELS[a]).join('・')}）`, ' font-size="11"');
   const rows = results.measures
     .map((m, i) => {
       const y = top + i * ROW_H;

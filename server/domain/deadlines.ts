@@ -1,9 +1,9 @@
 // Deadlines are dates in Japan time (回答期限 2027-01-22 means until the end of that day, JST).
-const JST_OFFSET_MS = 9 * 3600_000;
+import { japanDate } from './japan-time.js';
 
-/** 'YYYY-MM-DD' of an instant in Japan time. */
+/** 'YYYY-MM-DD' of today in Japan. */
 export function japanToday(now: Date): string {
-  return new Date(now.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+  return japanDate(now);
 }
 
 /** true once the deadline day has ended in Japan. */

@@ -34,6 +34,8 @@ export const SURVEY_STATUS_LABELS: Record<SurveyStatus, string> = {
 export const ANSWERS = ['implemented', 'studying', 'none'] as const;
 export type Answer = (typeof ANSWERS)[number];
 export const ANSWER_LABELS: Record<Answer, string> = { implemented: '実施済', studying: '検討中', none: '未実施' };
+/** The mark beside 本市's own answer on pages and charts (read with its label, never alone). */
+export const ANSWER_MARKS: Record<Answer, string> = { implemented: '●', studying: '▲', none: '－' };
 
 export const DISCLOSURES = ['public', 'anonymous', 'private'] as const;
 export type Disclosure = (typeof DISCLOSURES)[number];
@@ -54,6 +56,27 @@ export const NEXT_PLAN_LABELS: Record<NextPlan, string> = {
 
 export const RESPONSE_STATUSES = ['draft', 'submitted'] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
+export type ResponseProgress = 'not_started' | ResponseStatus;
+
+/**
+ * A response's state in words. The organiser reads where a city stands (回答中, 回答済); the respondent reads what
+ * became of their own answer (一時保存中（未送信）, 送信済み) — the same states, two readers, one table.
+ */
+export const RESPONSE_STATUS_LABELS: Record<'organiser' | 'respondent', Record<ResponseProgress, string>> = {
+  organiser: { not_started: '未回答', draft: '回答中（一時保存）', submitted: '回答済' },
+  respondent: { not_started: '未回答', draft: '一時保存中（未送信）', submitted: '送信済み' },
+};
+
+/** The state's words, saying so when changes made after the submission are not yet sent (and so not counted). */
+export function responseStatusLabel(s: { status: ResponseProgress; hasUnsubmittedChanges: boolean }, reader: 'organiser' | 'respondent'): string {
+  const label = RESPONSE_STATUS_LABELS[reader][s.status];
+  return s.status === 'submitted' && s.hasUnsubmittedChanges ? `${label}（送信後の変更は未送信）` : label;
+}
+
+export const MAIL_STATUSES = ['queued', 'sent', 'outbox', 'failed'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+/** A mail's state; 送信トレイ is the word for mails staff send from their own client (never アウトボックス). */
+export const MAIL_STATUS_LABELS: Record<MailStatus, string> = { queued: '送信中', sent: '送信済', outbox: '送信トレイ（未送信）', failed: '送信失敗' };
 
 export const ORGANISER_ROLES = ['admin', 'staff'] as const;
 export type OrganiserRole = (typeof ORGANISER_ROLES)[number];

@@ -3,6 +3,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { cityCodeProblem } from './city-code.js';
+import { isEmail } from './normalise.js';
 
 export interface RosterRow {
   code: string;
@@ -190,7 +191,6 @@ export function parsePopulation(input: string): number | null {
   return Number(s);
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function matchHeaders(header: string[]): { columns: Partial<Record<RosterField, number>>; missing: RosterField[] } {
   const columns: Partial<Record<RosterField, number>> = {};
@@ -240,7 +240,7 @@ export function checkRosterRows(table: string[][]): RosterImport {
     const populationDate = raw.populationDate === '' ? null : parseRosterDate(raw.populationDate);
     if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 2020-10-01、令和2年10月1日）`);
     const email = raw.email === '' ? null : raw.email.normalize('NFKC');
-    if (email !== null && !EMAIL.test(email)) problems.push(`照会先メールアドレス「${raw.email}」の形式が正しくありません`);
+    if (email !== null && !isEmail(email)) problems.push(`照会先メールアドレス「${raw.email}」の形式が正しくありません`);
     const nameKana = columns.nameKana === undefined ? undefined : normaliseNameKana(raw.nameKana);
     if (columns.nameKana !== undefined && nameKana === undefined) problems.push(`市名カナ「${raw.nameKana}」はカタカナまたはひらがなで入力してください`);
     rows.push({

@@ -1,5 +1,6 @@
 // Handlebars helpers shared by pages and mail. They return plain strings, so Handlebars still escapes them.
 import type { HelperDelegate } from 'handlebars';
+import { inJapanTime } from './japan-time.js';
 
 type HandlebarsLike = { registerHelper(name: string, fn: HelperDelegate): void };
 
@@ -8,7 +9,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** 2026-11-21T05:00:00Z → 「2026年11月21日 14:00」 in Japan time */
 export function formatDateTimeJa(value: Date | string | null | undefined): string {
   if (!value) return '';
-  const d = new Date(new Date(value).getTime() + 9 * 3600 * 1000);
+  const d = inJapanTime(new Date(value));
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 

@@ -1,5 +1,6 @@
 // SQL for the audit log page: filter by entity, survey, actor and a date range (Japan time), newest first.
 import type { Db } from '../db/database.js';
+import { japanDayEnd, japanDayStart } from '../domain/japan-time.js';
 
 export interface AuditFilter {
   entity?: string;
@@ -16,8 +17,8 @@ export async function searchAudit(db: Db, f: AuditFilter) {
   if (f.entity) q = q.where('entity', '=', f.entity);
   if (f.surveyId !== undefined) q = q.where('survey_id', '=', f.surveyId);
   if (f.actor) q = q.where('actor', 'ilike', `%${f.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  if (f.from) q = q.where('at', '>=', new Date(`${f.from}T00:00:00+09:00`));
-  if (f.to) q = q.where('at', '<', new Date(new Date(`${f.to}T00:00:00+09:00`).getTime() + 24 * 3600 * 1000));
+  if (f.from) q = q.where('at', '>=', japanDayStart(f.from));
+  if (f.to) q = q.where('at', '<', japanDayEnd(f.to));
   return q.execute();
 }
 

@@ -7,6 +7,7 @@ import { inTransaction } from '../db/database.js';
 import type { Invitation, Survey } from '../db/schema.js';
 import { badRequest, notFound } from '../domain/errors.js';
 import { deriveInvitationToken, hashInvitationToken, invitationUrl, LINK_PLACEHOLDER, newTokenNonce, TOKEN_PATTERN } from '../domain/invitation-tokens.js';
+import { japanDayEnd } from '../domain/japan-time.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { findInvitationByHash, findInvitations, insertInvitations, listActiveInvitations, markOpened, revokeActiveInvitations } from '../repositories/invitations.js';
 import { findSurvey, listParticipants } from '../repositories/surveys.js';
@@ -129,8 +130,7 @@ export async function openInvitation(db: Db, token: string, opts: { record: bool
 
 /** When a respondent session ends: 14 days after the deadline (end of day, JST), and never sooner than a day from now. */
 export function sessionExpiry(deadline: string, now: Date): Date {
-  const endOfDeadline = new Date(`${deadline}T23:59:59+09:00`);
-  const afterDeadline = new Date(endOfDeadline.getTime() + 14 * 24 * 3600 * 1000);
+  const afterDeadline = new Date(japanDayEnd(deadline).getTime() + 14 * 24 * 3600 * 1000);
   const minimum = new Date(now.getTime() + 24 * 3600 * 1000);
   return afterDeadline > minimum ? afterDeadline : minimum;
 }

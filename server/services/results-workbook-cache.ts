@@ -4,7 +4,7 @@
 import type { Db } from '../db/database.js';
 import { surveyDataVersion } from '../repositories/data-version.js';
 import { organiserResultsWorkbookFile } from './workbook-stream.js';
-import { japanDate } from './workbooks.js';
+import { japanDate } from '../domain/japan-time.js';
 
 export interface CachedWorkbook {
   buffer: Buffer;

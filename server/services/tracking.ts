@@ -1,5 +1,6 @@
 // Where each city of a round stands: 未送信 / 送信待ち / 送信済 / 送信失敗 / 閲覧済 / 回答中 / 回答済, with
 // times, derived from invitations, mail_messages and responses; plus the dashboard's counts by band.
+import { MAIL_STATUS_LABELS, RESPONSE_STATUS_LABELS } from '../domain/glossary.js';
 import type { Db } from '../db/database.js';
 import type { Survey } from '../db/schema.js';
 import { bandsFor } from '../domain/bands.js';
@@ -10,12 +11,12 @@ export type CityStatus = (typeof CITY_STATUSES)[number];
 export const CITY_STATUS_LABELS: Record<CityStatus, string> = {
   not_sent: '未送信',
   link_issued: '未送信（リンク発行済）',
-  outbox: '送信トレイ（未送信）',
-  sent: '送信済',
-  failed: '送信失敗',
+  outbox: MAIL_STATUS_LABELS.outbox,
+  sent: MAIL_STATUS_LABELS.sent,
+  failed: MAIL_STATUS_LABELS.failed,
   opened: '閲覧済',
-  draft: '回答中',
-  submitted: '回答済',
+  draft: RESPONSE_STATUS_LABELS.organiser.draft,
+  submitted: RESPONSE_STATUS_LABELS.organiser.submitted,
 };
 
 export interface CityTracking {

@@ -8,7 +8,8 @@ import { findCity } from '../repositories/cities.js';
 import { listInvitationHistory, listParticipantsPage, listResponsesWithAnswers } from '../repositories/workbook-data.js';
 import { computeResults } from './results.js';
 import { getSurveyOr404 } from './surveys.js';
-import { japanDate, participantRecord } from './workbooks.js';
+import { japanDate } from '../domain/japan-time.js';
+import { participantRecord } from './workbooks.js';
 
 /** Participants read and written per page: a few hundred keeps memory flat and the queries few. */
 const PAGE_SIZE = 500;

@@ -3,6 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { notFound } from '../domain/errors.js';
+import { japanDate } from '../domain/japan-time.js';
 import { editionForRespondent } from './publications.js';
 import { buildQuestionnaire } from '../../exports/questionnaire.js';
 import { buildRespondentWorkbook } from '../../exports/respondent-workbook.js';
@@ -19,10 +20,7 @@ import { getSurveyOr404 } from './surveys.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** 'YYYY-MM-DD' of an instant in Japan time. */
-export function japanDate(now: Date): string {
-  return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
-}
+
 
 /** Content-Disposition with a Japanese file name (RFC 5987) and an ASCII fallback. */
 export function attachment(fileName: string, asciiFallback: string): string {

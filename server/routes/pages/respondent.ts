@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { City, Survey } from '../../db/schema.js';
 import { DomainError, type FieldError } from '../../domain/errors.js';
-import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
+import { responseStatusLabel, SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import { deadlinePassed } from '../../domain/deadlines.js';
 import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../domain/response.js';
 import { differences, responseFields } from '../../domain/response-fields.js';
@@ -21,7 +21,6 @@ import { answersAtVersion } from '../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
 
-const STATUS_LABELS = { not_started: '未回答', draft: '一時保存中（未送信）', submitted: '送信済み' } as const;
 const NO_STORE = 'no-store';
 const UNSUBMITTED_NOTICE = '送信済みの回答が集計に使われています。変更は「回答を送信」を押すまで集計に反映されません。';
 
@@ -36,8 +35,7 @@ const TokenParams = { type: 'object', properties: { token: { type: 'string', max
 const FormBody = { type: 'object', additionalProperties: { anyOf: [{ type: 'string', maxLength: 5000 }, { type: 'array', maxItems: 5, items: { type: 'string', maxLength: 5000 } }] } } as const;
 
 function statusText(state: ResponseState): string {
-  if (state.status === 'submitted' && state.hasUnsubmittedChanges) return '送信済み（送信後の変更は未送信）';
-  return STATUS_LABELS[state.status];
+  return responseStatusLabel(state, 'respondent');
 }
 
 async function respondentPages(app: FastifyInstance) {

@@ -6,7 +6,7 @@ import type { Survey } from '../../db/schema.js';
 import { bandComparisonChart, countChart, planTimelineChart, rateChart } from '../../domain/charts.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { editionForRespondent, editionLabel } from '../../services/publications.js';
-import { ANSWER_LABELS, SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
+import { ANSWER_LABELS, ANSWER_MARKS, SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import type { PlanStats } from '../../domain/plan-stats.js';
 import {
   arrangeMeasures,
@@ -24,7 +24,7 @@ import { notifyResults } from '../../services/results-notify.js';
 import { computePlanStats, computeResults } from '../../services/results.js';
 import { mailSummary, pageAuth, redirectWithNotice, renderPage, setPageErrorHandler } from './organiser/common.js';
 
-const HOST_MARKS = { implemented: '●', studying: '▲', none: '－' } as const;
+const HOST_MARKS = ANSWER_MARKS;
 type ResultsQuery = { sort?: string; category?: string; notice?: string };
 
 const rateText = (rate: number | null) => (rate === null ? '－' : `${rate.toFixed(2)}%`);

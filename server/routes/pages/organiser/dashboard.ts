@@ -1,5 +1,6 @@
 // Tracking pages: n of N submitted by band, cities filtered by status, each city's answers, and the
 // organiser's correction form (keying in a fax or an e-mailed sheet) through the shared saveResponse.
+import { type ResponseProgress, responseStatusLabel } from '../../../domain/glossary.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, notFound } from '../../../domain/errors.js';
 import { organiserActor } from '../../../plugins/auth.js';
@@ -12,9 +13,7 @@ import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '.
 import { pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: string; cityCode: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> }>;
-const RESPONSE_STATUS_LABELS = { not_started: '未回答', draft: '回答中（一時保存）', submitted: '回答済' } as const;
-const statusLabelOf = (s: { status: keyof typeof RESPONSE_STATUS_LABELS; hasUnsubmittedChanges: boolean }) =>
-  s.status === 'submitted' && s.hasUnsubmittedChanges ? '回答済（送信後の変更は未送信）' : RESPONSE_STATUS_LABELS[s.status];
+const statusLabelOf = (s: { status: ResponseProgress; hasUnsubmittedChanges: boolean }) => responseStatusLabel(s, 'organiser');
 
 const dashboardPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);

@@ -1,5 +1,6 @@
 // Invitations and mail pages: per-city status with times, issue+send to all or selected cities, editable
 // texts, reminders with a preview, retries of failures, and the outbox as .eml files or one zip.
+import { MAIL_STATUS_LABELS } from '../../../domain/glossary.js';
 import iconv from 'iconv-lite';
 import { toCsv } from '../../../domain/csv.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,7 +17,7 @@ import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderP
 
 type Req = FastifyRequest<{ Params: { id: string; mailId?: string; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
 
-const STATUS_LABELS = { sent: '送信済', outbox: '送信トレイ（未送信）', failed: '送信失敗', queued: '送信中' } as const;
+const STATUS_LABELS = MAIL_STATUS_LABELS;
 const markedBy = (m: { marked_sent_by: string | null }) => (m.marked_sent_by ? `（${m.marked_sent_by} が送信済みにしました）` : '');
 
 const invitationPages: FastifyPluginAsync = async (app) => {

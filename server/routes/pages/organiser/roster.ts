@@ -8,6 +8,7 @@ import { upsertRoster } from '../../../services/cities.js';
 import { applyRosterImport, previewRoster, rowsFromConfirmation } from '../../../services/roster-import.js';
 import { readRosterUpload } from '../../../services/roster-upload.js';
 import { badRequest, notFound } from '../../../domain/errors.js';
+import { isEmail, normaliseEmail } from '../../../domain/normalise.js';
 import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -106,7 +107,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
         if (form.populationDate.trim() !== '' && populationDate === null) errors.push({ path: '/populationDate', message: '人口基準日を日付として読み取れません（例: 2020-10-01、令和2年10月1日）' });
         if (form.name.trim() === '') errors.push({ path: '/name', message: '市名を入力してください' });
         if (form.prefecture.trim() === '') errors.push({ path: '/prefecture', message: '都道府県を入力してください' });
-        if (form.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
+        if (form.email.trim() !== '' && !isEmail(normaliseEmail(form.email))) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });
         if (body.nameKana !== undefined && nameKana === undefined) errors.push({ path: '/nameKana', message: '市名カナはカタカナまたはひらがなで入力してください' });
         if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
         const kana = body.nameKana === undefined ? {} : { nameKana: nameKana ?? null };
