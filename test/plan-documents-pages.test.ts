@@ -155,11 +155,17 @@ describe('the organiser library', () => {
     const asahikawa = { authorization: `Bearer ${tokens[ASAHIKAWA]}` };
     const txt = Buffer.from('旭川市情報化推進計画\n令和 2 年度～令和 7 年度\n\f第1章 計画の概要\n\f定型業務に RPA を導入しました。\n', 'utf8');
     expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/response/plan-documents?fileName=asahikawa.txt&shareable=all', headers: { ...asahikawa, 'content-type': 'text/plain; charset=utf-8' }, payload: txt })).statusCode).toBe(201);
+    // 旭川市 answers its plan under a longer name than the document's title; the period is the same
+    const current = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: asahikawa })).json();
+    const answers = { ...current.answers, plan: { ...current.answers.plan, hasPlan: true, name: '第2次旭川市情報化推進計画', periodStart: 2020, periodEnd: 2025 } };
+    expect((await ctx.app.inject({ method: 'PUT', url: '/api/v1/response', headers: asahikawa, payload: { ...answers, version: current.version } })).statusCode).toBe(200);
     const page = await ctx.app.inject({ method: 'GET', url: `/organiser/surveys/${surveyId}/plans?q=RPA`, headers: { ...auth, accept: 'text/html' } });
     expect(page.statusCode).toBe(200);
     const t = text(page.body);
-    expect(t).toContain('函館市 武蔵村山市第四次情報化基本計画 2016年度（平成28年度）～2020年度（令和2年度） 6');
-    expect(t).toContain('旭川市 旭川市情報化推進計画 2020年度（令和2年度）～2025年度（令和7年度） 3');
+    // the name and period are the city's answer; what the document says is shown beside, marked, where it differs
+    expect(t).toContain('旭川市 第2次旭川市情報化推進計画 計画書の記載: 旭川市情報化推進計画 2020年度（令和2年度）～2025年度（令和7年度） 3');
+    // 函館市 (its answers from the form above) attached another city's plan: both of the document's values differ
+    expect(t).toContain('函館市 函館市情報化推進計画 計画書の記載: 武蔵村山市第四次情報化基本計画 2014年度（平成26年度）～2018年度（平成30年度） 計画書の記載: 2016年度（平成28年度）～2020年度（令和2年度） 6');
     expect(t).toMatch(/「RPA」の検索結果（1 ページ） .*旭川市 asahikawa\.txt 3 定型業務に rpa を導入しました。/);
     const survey = await ctx.app.inject({ method: 'GET', url: `/organiser/surveys/${surveyId}`, headers: { ...auth, accept: 'text/html' } });
     expect(survey.body).toContain(`href="/organiser/surveys/${surveyId}/plans"`);

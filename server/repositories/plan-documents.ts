@@ -97,3 +97,20 @@ export async function searchPlanPages(db: Db, surveyId: number, query: string, l
     .limit(limit)
     .execute();
 }
+
+/**
+ * A survey's documents for the organisers' library, each with its city and what the city answered of its plan (the
+ * counted answers: its last submission, or its draft before the first one).
+ */
+export async function listLibraryDocuments(db: Db, surveyId: number) {
+  return db
+    .selectFrom('plan_documents as d')
+    .innerJoin('cities as c', 'c.code', 'd.city_code')
+    .leftJoin('responses as r', (j) => j.onRef('r.survey_id', '=', 'd.survey_id').onRef('r.city_code', '=', 'd.city_code'))
+    .select(['d.id', 'd.city_code', 'c.name as city_name', 'd.file_name', 'd.bytes', 'd.pages', 'd.shareable', 'd.reading', 'd.created_at'])
+    .select(['r.plan_name', 'r.plan_period_start', 'r.plan_period_end'])
+    .where('d.survey_id', '=', surveyId)
+    .orderBy('d.city_code')
+    .orderBy('d.id')
+    .execute();
+}

@@ -6,7 +6,7 @@ import { ANSWER_LABELS, NEXT_PLAN_LABELS } from '../domain/glossary.js';
 import { formatFiscalYear } from '../domain/wareki.js';
 import type { PlanFields } from '../plans/reading/plan-fields.js';
 import type { PlanReading } from '../plans/reading/read-plan.js';
-import { listPlanDocuments } from '../repositories/plan-documents.js';
+import { listLibraryDocuments, listPlanDocuments } from '../repositories/plan-documents.js';
 import { listMeasures } from '../repositories/surveys.js';
 import { listSharedPlans, PLAN_FIELD_KEYS, type PlanFieldKey, SHAREABLE_LABELS } from './plan-documents.js';
 
@@ -113,24 +113,27 @@ export function planErrorCode(err: { statusCode?: number; code?: string; message
   return 'unreadable';
 }
 
+/**
+ * The library's rows. The plan's name and period are what the city answered (a reading can be wrong); what was read
+ * from the document is shown beside them only where it differs, marked as read.
+ */
 export async function libraryRows(db: Db, surveyId: number) {
-  const docs = await db
-    .selectFrom('plan_documents as d')
-    .innerJoin('cities as c', 'c.code', 'd.city_code')
-    .select(['d.id', 'd.city_code', 'c.name as city_name', 'd.file_name', 'd.bytes', 'd.pages', 'd.shareable', 'd.reading', 'd.created_at'])
-    .where('d.survey_id', '=', surveyId)
-    .orderBy('d.city_code')
-    .orderBy('d.id')
-    .execute();
+  const docs = await listLibraryDocuments(db, surveyId);
   return docs.map((d) => {
     const reading = d.reading as PlanReading;
+    const answeredName = d.plan_name?.trim() ?? '';
+    const answeredPeriod = d.plan_period_start && d.plan_period_end ? `${formatFiscalYear(d.plan_period_start)}～${formatFiscalYear(d.plan_period_end)}` : '';
+    const readName = reading.plan.name?.value ?? '';
+    const readPeriod = periodLabel(reading.plan);
     return {
       id: d.id,
       cityCode: d.city_code,
       cityName: d.city_name,
       fileName: d.file_name,
-      planName: reading.plan.name?.value ?? '',
-      period: periodLabel(reading.plan),
+      planName: answeredName,
+      period: answeredPeriod,
+      readName: readName !== '' && readName !== answeredName ? readName : '',
+      readPeriod: readPeriod !== '' && readPeriod !== answeredPeriod ? readPeriod : '',
       pages: d.pages,
       size: sizeLabel(d.bytes),
       shareableLabel: SHAREABLE_LABELS[d.shareable],
