@@ -8,7 +8,7 @@ import { getResponse, saveResponse } from '../../../services/responses.js';
 import { disclosureLabel, measureGroups, planLines } from '../../../services/response-summary.js';
 import { getSurveyOr404 } from '../../../services/surveys.js';
 import { CITY_STATUS_LABELS, CITY_STATUSES, type CityStatus, dashboardCounts, trackCities } from '../../../services/tracking.js';
-import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '../respondent-form.js';
+import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '../respondent/form.js';
 import { pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: string; cityCode: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> }>;

@@ -1,13 +1,13 @@
 // Survey set-up API: create, read, edit/move status, add participants.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organiserActor } from '../../plugins/auth.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { CreateSurveyBody, ParticipantsBody, PatchSurveyBody, SurveySchema } from '../../schemas/surveys.js';
-import { listMeasures, listSurveys } from '../../repositories/surveys.js';
-import { addMeasure, editMeasure } from '../../services/survey-copy.js';
-import { notFound } from '../../domain/errors.js';
-import { addSurveyParticipants, createSurvey, getSurveyOr404, patchSurvey, surveyView } from '../../services/surveys.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { CreateSurveyBody, ParticipantsBody, PatchSurveyBody, SurveySchema } from '../../../schemas/surveys.js';
+import { listMeasures, listSurveys } from '../../../repositories/surveys.js';
+import { addMeasure, editMeasure } from '../../../services/survey-copy.js';
+import { notFound } from '../../../domain/errors.js';
+import { addSurveyParticipants, createSurvey, getSurveyOr404, patchSurvey, surveyView } from '../../../services/surveys.js';
 
 const MeasureCodeParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }) });
 const MeasureOut = Type.Object({ code: Type.String(), category: Type.String(), label: Type.String(), position: Type.Integer(), retired: Type.Boolean() });

@@ -2,13 +2,13 @@
 // (or the respondent cookie, then with a CSRF token on writes). A city only ever reaches its own response.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest, notFound } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { findCity } from '../../repositories/cities.js';
-import { findSurvey, listMeasures } from '../../repositories/surveys.js';
-import { errorResponses } from '../../schemas/common.js';
-import { emptyBodyAsObject, RespondentViewSchema, ResponseInputSchema, SavedSchema, SubmittedSchema } from '../../schemas/response.js';
-import { discardChanges, getResponse, saveResponse, submitResponse } from '../../services/responses.js';
+import { badRequest, notFound } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { findCity } from '../../../repositories/cities.js';
+import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
+import { errorResponses } from '../../../schemas/common.js';
+import { emptyBodyAsObject, RespondentViewSchema, ResponseInputSchema, SavedSchema, SubmittedSchema } from '../../../schemas/response.js';
+import { discardChanges, getResponse, saveResponse, submitResponse } from '../../../services/responses.js';
 
 const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

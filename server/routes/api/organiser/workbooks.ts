@@ -3,12 +3,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type ExcelJS from 'exceljs';
-import { workbookToBuffer } from '../../../exports/serialise.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { organiserActor } from '../../plugins/auth.js';
-import { notifyResults } from '../../services/results-notify.js';
-import { DomainError } from '../../domain/errors.js';
-import { attachment, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
+import { workbookToBuffer } from '../../../../exports/serialise.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { notifyResults } from '../../../services/results-notify.js';
+import { DomainError } from '../../../domain/errors.js';
+import { attachment, respondentResultsWorkbook, XLSX_TYPE } from '../../../services/workbooks.js';
 
 /** Downloads of the organiser's results workbook per organiser and minute (counted on every instance). */
 export const RESULTS_XLSX_LIMIT_PER_MINUTE = 10;

@@ -2,14 +2,14 @@
 // accept or reject proposals (saved as a draft, never submitted), and download other cities' shared plans.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { formatOfFileName, MAX_PLAN_BYTES } from '../../plans/formats.js';
-import type { PlanReading } from '../../plans/reading/read-plan.js';
-import { findPlanDocument } from '../../repositories/plan-documents.js';
-import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../services/plan-documents.js';
-import { planErrorCode } from '../../services/plan-documents-view.js';
-import { sendPlanFile } from '../api/plan-documents.js';
+import { DomainError } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { formatOfFileName, MAX_PLAN_BYTES } from '../../../plans/formats.js';
+import type { PlanReading } from '../../../plans/reading/read-plan.js';
+import { findPlanDocument } from '../../../repositories/plan-documents.js';
+import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../../services/plan-documents.js';
+import { planErrorCode } from '../../../services/plan-documents-view.js';
+import { sendPlanFile } from '../../api/respondent/plan-documents.js';
 
 type Upload = { filename: string; data: Buffer; truncated: boolean };
 type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string };

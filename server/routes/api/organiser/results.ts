@@ -1,10 +1,10 @@
 // Results API: the benchmark table of a survey for organisers (API.md «Results»).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { ResultsQuery, ResultsSchema } from '../../schemas/results.js';
-import { computeResults } from '../../services/results.js';
-import { editionForRespondent } from '../../services/publications.js';
-import { getSurveyOr404 } from '../../services/surveys.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { ResultsQuery, ResultsSchema } from '../../../schemas/results.js';
+import { computeResults } from '../../../services/results.js';
+import { editionForRespondent } from '../../../services/publications.js';
+import { getSurveyOr404 } from '../../../services/surveys.js';
 import { Type } from '@sinclair/typebox';
 
 const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {

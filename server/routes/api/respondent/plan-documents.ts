@@ -3,17 +3,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, notFound } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { formatOfContentType, MAX_PLAN_BYTES, PLAN_CONTENT_TYPES } from '../../plans/formats.js';
-import { tooLarge } from '../../plans/read-document.js';
-import { findPlanDocument, loadPlanDocumentContent } from '../../repositories/plan-documents.js';
-import { findSurvey } from '../../repositories/surveys.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { AttachedSchema, OrganiserPlanDocumentSchema, PlanDocumentSchema, PlanFile, SearchHitSchema, ShareableSchema } from '../../schemas/plan-documents.js';
-import { attachPlanDocument, cleanFileName, getOwnPlanDocument, listPlanDocuments, parseShareable, removePlanDocument } from '../../services/plan-documents.js';
-import { searchPlans } from '../../services/plan-search.js';
-import { attachment } from '../../services/workbooks.js';
+import { DomainError, notFound } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { formatOfContentType, MAX_PLAN_BYTES, PLAN_CONTENT_TYPES } from '../../../plans/formats.js';
+import { tooLarge } from '../../../plans/read-document.js';
+import { findPlanDocument, loadPlanDocumentContent } from '../../../repositories/plan-documents.js';
+import { findSurvey } from '../../../repositories/surveys.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { AttachedSchema, OrganiserPlanDocumentSchema, PlanDocumentSchema, PlanFile, SearchHitSchema, ShareableSchema } from '../../../schemas/plan-documents.js';
+import { attachPlanDocument, cleanFileName, getOwnPlanDocument, listPlanDocuments, parseShareable, removePlanDocument } from '../../../services/plan-documents.js';
+import { searchPlans } from '../../../services/plan-search.js';
+import { attachment } from '../../../services/workbooks.js';
 
 const DocIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 const SurveyDocParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), docId: Type.Integer({ minimum: 1, maximum: 2147483647 }) });

@@ -2,10 +2,10 @@
 // and confirm before anything is saved (the confirmed workbook travels back in the form, re-checked in full).
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_UPLOAD_BYTES } from '../../../exports/upload-guard.js';
-import { DomainError } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { importQuestionnaire, type ImportResult } from '../../services/questionnaire-import.js';
+import { MAX_UPLOAD_BYTES } from '../../../../exports/upload-guard.js';
+import { DomainError } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { importQuestionnaire, type ImportResult } from '../../../services/questionnaire-import.js';
 
 type Upload = { filename: string; data: Buffer };
 type UploadBody = { file?: Upload | string; workbook?: string; version?: string; confirm?: string };

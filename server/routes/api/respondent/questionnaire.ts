@@ -2,15 +2,15 @@
 // or ?dryRun=true to only see what would change) — for the respondent, and for the organiser for any city.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MAX_UPLOAD_BYTES } from '../../../exports/upload-guard.js';
-import { organiserActor } from '../../plugins/auth.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { errorResponses } from '../../schemas/common.js';
-import { CityResponseParams } from '../../schemas/response.js';
-import { importQuestionnaire } from '../../services/questionnaire-import.js';
-import { getSurveyOr404 } from '../../services/surveys.js';
-import { questionnaireWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
-import { sendWorkbook, XlsxFile } from './workbooks.js';
+import { MAX_UPLOAD_BYTES } from '../../../../exports/upload-guard.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { errorResponses } from '../../../schemas/common.js';
+import { CityResponseParams } from '../../../schemas/response.js';
+import { importQuestionnaire } from '../../../services/questionnaire-import.js';
+import { getSurveyOr404 } from '../../../services/surveys.js';
+import { questionnaireWorkbook, XLSX_TYPE } from '../../../services/workbooks.js';
+import { sendWorkbook, XlsxFile } from '../organiser/workbooks.js';
 
 export const ImportResultSchema = Type.Object({
   status: Type.Union([Type.Literal('not_started'), Type.Literal('draft'), Type.Literal('submitted')], { description: '保存後の回答の状態（dryRun では現在の状態）' }),

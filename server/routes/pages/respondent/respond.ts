@@ -4,22 +4,22 @@
 // first (both versions side by side, chosen field by field), the confirmation and the read-only summary.
 // Every failure on these pages is a Japanese page that keeps what was typed where it can, never a JSON body.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { City, Survey } from '../../db/schema.js';
-import { DomainError, type FieldError } from '../../domain/errors.js';
-import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
-import { deadlinePassed } from '../../domain/deadlines.js';
-import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../domain/response.js';
-import { differences, responseFields } from '../../domain/response-fields.js';
-import { toErrorReply } from '../../plugins/errors.js';
-import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
-import { findCity } from '../../repositories/cities.js';
-import { findSurvey, listMeasures } from '../../repositories/surveys.js';
-import { openInvitation, sessionExpiry } from '../../services/invitations.js';
-import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
-import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../services/responses.js';
-import { answersAtVersion } from '../../repositories/audit.js';
-import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
-import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
+import type { City, Survey } from '../../../db/schema.js';
+import { DomainError, type FieldError } from '../../../domain/errors.js';
+import { SURVEY_STATUS_LABELS } from '../../../domain/glossary.js';
+import { deadlinePassed } from '../../../domain/deadlines.js';
+import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../../domain/response.js';
+import { differences, responseFields } from '../../../domain/response-fields.js';
+import { toErrorReply } from '../../../plugins/errors.js';
+import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../../plugins/respondent-auth.js';
+import { findCity } from '../../../repositories/cities.js';
+import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
+import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
+import { disclosureLabel, measureGroups, planLines } from '../../../services/response-summary.js';
+import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
+import { answersAtVersion } from '../../../repositories/audit.js';
+import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
+import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
 
 const STATUS_LABELS = { not_started: '未回答', draft: '一時保存中（未送信）', submitted: '送信済み' } as const;
 const NO_STORE = 'no-store';

@@ -1,12 +1,12 @@
 // Organiser's view of responses: status per participant, one city's answers, and keying in / correcting
 // a city's answers (audited; `submit: true` also submits).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organiserActor } from '../../plugins/auth.js';
-import { listResponseStatuses } from '../../repositories/responses.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { CityResponseParams, OrganiserResponseInputSchema, OrganiserSavedSchema, ResponseListSchema } from '../../schemas/response.js';
-import { getResponse, saveResponse, toAnswersView } from '../../services/responses.js';
-import { getSurveyOr404 } from '../../services/surveys.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { listResponseStatuses } from '../../../repositories/responses.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { CityResponseParams, OrganiserResponseInputSchema, OrganiserSavedSchema, ResponseListSchema } from '../../../schemas/response.js';
+import { getResponse, saveResponse, toAnswersView } from '../../../services/responses.js';
+import { getSurveyOr404 } from '../../../services/surveys.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
