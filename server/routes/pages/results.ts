@@ -22,7 +22,7 @@ import { organiserActor } from '../../plugins/auth.js';
 import { findSurvey } from '../../repositories/surveys.js';
 import { notifyResults } from '../../services/results-notify.js';
 import { computePlanStats, computeResults } from '../../services/results.js';
-import { mailSummary, pageAuth, redirectWithNotice, renderPage, setPageErrorHandler } from './organiser/common.js';
+import { mailSummary, pageAuth, redirectWithNotice, renderPage } from './organiser/common.js';
 
 const HOST_MARKS = { implemented: '●', studying: '▲', none: '－' } as const;
 type ResultsQuery = { sort?: string; category?: string; notice?: string };
@@ -107,8 +107,6 @@ async function resultsContext(
 }
 
 async function resultsPages(app: FastifyInstance) {
-  setPageErrorHandler(app);
-
   app.get<{ Params: { id: string }; Querystring: ResultsQuery }>(
     '/organiser/surveys/:id/results',
     { schema: { hide: true }, preHandler: pageAuth(app) },

@@ -8,10 +8,9 @@ import { errorResponses } from '../../../schemas/common.js';
 import { cityView, upsertRoster } from '../../../services/cities.js';
 
 const cityRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', app.requireOrganiser);
 
   app.put(
-    '/api/v1/cities',
+    '/cities',
     {
       schema: {
         tags: ['cities'],
@@ -25,7 +24,7 @@ const cityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/api/v1/cities',
+    '/cities',
     {
       schema: {
         tags: ['cities'],

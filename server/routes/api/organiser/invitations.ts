@@ -24,9 +24,8 @@ const ReminderSchema = Type.Object({
 
 const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/api/v1/surveys/:id/invitations',
+    '/surveys/:id/invitations',
     {
-      preHandler: app.requireOrganiser,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['invitations'],
@@ -53,9 +52,8 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/surveys/:id/reminders',
+    '/surveys/:id/reminders',
     {
-      preHandler: app.requireOrganiser,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['invitations'],

@@ -12,9 +12,8 @@ import { discardChanges, getResponse, saveResponse, submitResponse } from '../..
 
 const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/v1/response',
+    '/response',
     {
-      preHandler: app.requireRespondent,
       schema: {
         tags: ['respondent'],
         summary: '自団体の回答の取得（最初の保存前は空の値、version 0）',
@@ -42,9 +41,9 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/api/v1/response',
+    '/response',
     {
-      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preHandler: app.respondentCsrf,
       schema: {
         tags: ['respondent'],
         summary: '一時保存（version は最後に読んだ値。古い version は 409、受付中でない調査は 403）',
@@ -67,9 +66,9 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/response/submit',
+    '/response/submit',
     {
-      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preHandler: app.respondentCsrf,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['respondent'],
@@ -88,9 +87,9 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/response/discard',
+    '/response/discard',
     {
-      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preHandler: app.respondentCsrf,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['respondent'],

@@ -8,7 +8,7 @@ import { searchPlans } from '../../../services/plan-search.js';
 import { libraryRows, zipEntryName } from '../../../services/plan-documents-view.js';
 import { getSurveyOr404 } from '../../../services/surveys.js';
 import { attachment } from '../../../services/workbooks.js';
-import { sendPlanFile } from '../../api/respondent/plan-documents.js';
+import { sendPlanFile } from '../../api/downloads.js';
 import { pageAuth, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: string; docId?: string }; Querystring: { q?: string } }>;

@@ -9,7 +9,7 @@ import type { PlanReading } from '../../../plans/reading/read-plan.js';
 import { findPlanDocument } from '../../../repositories/plan-documents.js';
 import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../../services/plan-documents.js';
 import { planErrorCode } from '../../../services/plan-documents-view.js';
-import { sendPlanFile } from '../../api/respondent/plan-documents.js';
+import { sendPlanFile } from '../../api/downloads.js';
 
 type Upload = { filename: string; data: Buffer; truncated: boolean };
 type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string };
