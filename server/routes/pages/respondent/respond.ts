@@ -18,6 +18,7 @@ import { disclosureLabel, measureGroups, planLines } from '../../../services/res
 import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
 import { answersAtVersion } from '../../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
+import { answerForm } from '../../../schemas/pages.js';
 import { respondentMessage, typedLines } from './error-page.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
 
@@ -33,7 +34,7 @@ interface Context {
 
 type Body = Record<string, unknown>;
 const TokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } as const;
-const FormBody = { type: 'object', additionalProperties: { anyOf: [{ type: 'string', maxLength: 5000 }, { type: 'array', maxItems: 5, items: { type: 'string', maxLength: 5000 } }] } } as const;
+const FormBody = answerForm();
 
 function statusText(state: ResponseState): string {
   if (state.status === 'submitted' && state.hasUnsubmittedChanges) return '送信済み（送信後の変更は未送信）';
