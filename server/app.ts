@@ -1,5 +1,6 @@
 // The app factory: builds a Fastify instance on a given database (tests and server.ts both call it).
-// Load order, as in Fastify's guides: ecosystem plugins, own plugins, then routes.
+// Load order, as in Fastify's guides: ecosystem plugins, own plugins, then the routes: routes/api (JSON) and
+// routes/pages (HTML).
 import formbody from '@fastify/formbody';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
@@ -18,27 +19,13 @@ import errorsPlugin from './plugins/errors.js';
 import mailPlugin from './plugins/mail.js';
 import securityPlugin from './plugins/security.js';
 import viewsPlugin from './plugins/views.js';
-import cityRoutes from './routes/api/cities.js';
-import healthRoutes from './routes/api/health.js';
-import sessionRoutes from './routes/api/session.js';
-import surveyRoutes from './routes/api/surveys.js';
-import resultsRoutes from './routes/api/results.js';
-import resultsPages from './routes/pages/results.js';
-import homePages from './routes/pages/home.js';
 import respondentAuthPlugin from './plugins/respondent-auth.js';
 import backgroundPlugin from './plugins/background.js';
-import invitationRoutes from './routes/api/invitations.js';
-import respondentRoutes from './routes/api/respondent.js';
-import responseRoutes from './routes/api/responses.js';
-import respondentPages from './routes/pages/respondent.js';
-import organiserPages from './routes/pages/organiser/index.js';
-import workbookRoutes from './routes/api/workbooks.js';
-import questionnaireRoutes from './routes/api/questionnaire.js';
-import questionnaireUploadPages from './routes/pages/questionnaire-upload.js';
 import loginLimitPlugin from './plugins/login-limit.js';
-import planDocumentRoutes from './routes/api/plan-documents.js';
-import respondentPlanPages from './routes/pages/respondent-plans.js';
 import apiGuardPlugin from './plugins/api-guard.js';
+import surveyPlugin from './plugins/survey.js';
+import apiRoutes from './routes/api/index.js';
+import pageRoutes from './routes/pages/index.js';
 import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
 
 export interface AppDeps {
@@ -100,10 +87,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     http: { connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.requestTimeoutMs / 4))) },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Querystrings and params arrive as text and are coerced to their schema's types; JSON bodies never are
-  // (coercion would turn `"hasPlan": false` into null for a `null | boolean` field).
+  // Querystrings, params and the pages' form bodies arrive as text and are coerced to their schema's types (a lone
+  // checkbox becomes a one-item array); the API's JSON bodies never are (coercion would turn `"hasPlan": false`
+  // into null for a `null | boolean` field).
   const validators = { coercing: newAjv('array'), strict: newAjv(false) };
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart, url }) => (httpPart === 'body' && url.startsWith('/api/') ? validators.strict : validators.coercing).compile(schema));
 
   app.decorate('config', config);
   app.decorate('clock', deps.clock ?? (() => new Date()));
@@ -130,25 +118,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(backgroundPlugin);
   await app.register(loginLimitPlugin);
   await app.register(viewsPlugin, { production: config.production });
+  await app.register(surveyPlugin);
   await app.register(docsPlugin, { publicUrl: config.publicUrl });
 
-  await app.register(healthRoutes);
-  await app.register(sessionRoutes);
-  await app.register(cityRoutes);
-  await app.register(surveyRoutes);
-  await app.register(resultsRoutes);
-  await app.register(resultsPages);
-  await app.register(homePages);
-  await app.register(invitationRoutes);
-  await app.register(respondentRoutes);
-  await app.register(responseRoutes);
-  await app.register(respondentPages);
-  await app.register(organiserPages);
-  await app.register(workbookRoutes);
-  await app.register(questionnaireRoutes);
-  await app.register(questionnaireUploadPages);
-  await app.register(planDocumentRoutes);
-  await app.register(respondentPlanPages);
+  // the two groups of routes, each with its own authentication hooks and its own way of showing an error
+  await app.register(apiRoutes);
+  await app.register(pageRoutes);
 
   return app;
 }

@@ -43,3 +43,32 @@ describe('the OpenAPI document describes the API by itself', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/shared\/|API\.md/);
   });
 });
+
+describe('the OpenAPI document names who may call each operation', () => {
+  const operations = async () => {
+    const doc = (await request(ctx.app.server).get('/docs/json').expect(200)).body as {
+      tags: Array<{ name: string }>;
+      paths: Record<string, Record<string, { tags?: string[]; security?: Array<Record<string, unknown>> }>>;
+    };
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, ...op })));
+    return { doc, ops };
+  };
+
+  it('declares every tag an operation is listed under', async () => {
+    const { doc, ops } = await operations();
+    const declared = new Set(doc.tags.map((t) => t.name));
+    const undeclared = ops.flatMap((op) => (op.tags ?? []).filter((t) => !declared.has(t)).map((t) => `${op.method} ${op.path}: ${t}`));
+    expect(undeclared).toEqual([]);
+  });
+
+  it('asks the respondent routes for the invitation token and the organiser routes for the organiser token', async () => {
+    const { ops } = await operations();
+    const schemes = (op: { security?: Array<Record<string, unknown>> }) => (op.security ?? []).flatMap((s) => Object.keys(s)).join(',');
+    const respondent = ops.filter((op) => op.path === '/api/v1/response' || op.path.startsWith('/api/v1/response/'));
+    const organiser = ops.filter((op) => op.path.startsWith('/api/v1/surveys') || op.path.startsWith('/api/v1/cities'));
+    expect(respondent.length).toBeGreaterThan(10);
+    expect(organiser.length).toBeGreaterThan(15);
+    expect(respondent.filter((op) => schemes(op) !== 'invitation').map((op) => `${op.method} ${op.path}`)).toEqual([]);
+    expect(organiser.filter((op) => schemes(op) !== 'bearer').map((op) => `${op.method} ${op.path}`)).toEqual([]);
+  });
+});

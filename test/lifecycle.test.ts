@@ -148,7 +148,7 @@ describe('two people editing, each changing a different filled-in field', () => 
     const loaded = (await api('GET', '/api/v1/response', bearer(AOMORI))).json();
     expect(loaded.answers.contact.department).toBe('二人目の部署');
     // the second person's browser sends every field of the form as it was loaded, with their one change
-    const { valuesFromAnswers, hiddenInputs } = await import('../server/routes/pages/respondent-form.js');
+    const { valuesFromAnswers, hiddenInputs } = await import('../server/routes/pages/respondent/form.js');
     const { getResponse } = await import('../server/services/responses.js');
     const state = await getResponse(ctx.database.db, surveyId, AOMORI);
     const formOf = (changes: Record<string, string>) => ({ ...Object.fromEntries(hiddenInputs(valuesFromAnswers(state.model)).map((f) => [f.name, f.value])), ...changes, version: String(loaded.version) });

@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleResponse } from '../bench/sample-response.js';
-import { RESULTS_XLSX_LIMIT_PER_MINUTE } from '../server/routes/api/workbooks.js';
+import { RESULTS_XLSX_LIMIT_PER_MINUTE } from '../server/routes/api/organiser/workbooks.js';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 
 let ctx: TestContext;

@@ -11,7 +11,7 @@ export const LOGIN_FAILED_MESSAGE = 'メールアドレスまたはパスワー�
 
 const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/api/v1/session',
+    '/session',
     {
       preHandler: app.loginRateLimit,
       schema: {
@@ -35,7 +35,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.delete(
-    '/api/v1/session',
+    '/session',
     {
       preHandler: app.requireOrganiser,
       schema: {
@@ -52,7 +52,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/session/password',
+    '/session/password',
     {
       preHandler: app.requireOrganiser,
       schema: {

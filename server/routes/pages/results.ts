@@ -22,10 +22,12 @@ import { organiserActor } from '../../plugins/auth.js';
 import { findSurvey } from '../../repositories/surveys.js';
 import { notifyResults } from '../../services/results-notify.js';
 import { computePlanStats, computeResults } from '../../services/results.js';
-import { mailSummary, pageAuth, redirectWithNotice, renderPage, setPageErrorHandler } from './organiser/common.js';
+import { formBody, noticeQuery, SurveyPageParams, text } from '../../schemas/pages.js';
+import { mailSummary, pageAuth, redirectWithNotice, renderPage } from './organiser/common.js';
 
 const HOST_MARKS = ANSWER_MARKS;
 type ResultsQuery = { sort?: string; category?: string; notice?: string };
+const ResultsPageQuery = noticeQuery({ sort: text(30), category: text(200) });
 
 const rateText = (rate: number | null) => (rate === null ? '－' : `${rate.toFixed(2)}%`);
 const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Math.abs(n).toFixed(2)}`;
@@ -107,33 +109,28 @@ async function resultsContext(
 }
 
 async function resultsPages(app: FastifyInstance) {
-  setPageErrorHandler(app);
-
-  app.get<{ Params: { id: string }; Querystring: ResultsQuery }>(
+  app.get<{ Params: { id: number }; Querystring: ResultsQuery }>(
     '/organiser/surveys/:id/results',
-    { schema: { hide: true }, preHandler: pageAuth(app) },
+    { schema: { hide: true, params: SurveyPageParams, querystring: ResultsPageQuery }, preHandler: pageAuth(app) },
     async (request, reply) => {
-      const id = Number(request.params.id);
-      const survey = Number.isSafeInteger(id) && id > 0 && id <= 2147483647 ? await findSurvey(app.db, id) : undefined;
-      if (!survey) throw notFound('調査');
+      const survey = request.survey!;
       const context = await resultsContext(app, survey, request.query, `/organiser/surveys/${survey.id}/results`, 'organiser');
       return renderPage(request, reply, 'pages/results/results.hbs', { ...context, notice: request.query.notice });
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<{ Params: { id: number } }>(
     '/organiser/surveys/:id/results/notify',
-    { schema: { hide: true }, preHandler: [pageAuth(app), app.csrfProtection] },
+    { schema: { hide: true, params: SurveyPageParams, body: formBody() }, preHandler: [pageAuth(app), app.csrfProtection] },
     async (request, reply) => {
-      const id = Number(request.params.id);
-      if (!(Number.isSafeInteger(id) && id > 0 && id <= 2147483647)) throw notFound('調査');
+      const id = request.survey!.id;
       const outcomes = await notifyResults(app.db, app.mailer, { surveyId: id, links: app.links, actor: organiserActor(request), now: app.clock() });
       return redirectWithNotice(reply, `/organiser/surveys/${id}/results`, mailSummary(outcomes, '調査結果の送付メール'));
     },
   );
 
   // Respondents see the same table once the survey is 結果公表, through their session cookie from the personal link.
-  app.get<{ Querystring: ResultsQuery }>('/respond/results', { schema: { hide: true } }, async (request: FastifyRequest<{ Querystring: ResultsQuery }>, reply: FastifyReply) => {
+  app.get<{ Querystring: ResultsQuery }>('/respond/results', { schema: { hide: true, querystring: ResultsPageQuery } }, async (request: FastifyRequest<{ Querystring: ResultsQuery }>, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');
     const respondent = await app.findRespondent(request, { cookieOnly: true });
     if (!respondent) {

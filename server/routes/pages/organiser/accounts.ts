@@ -1,12 +1,17 @@
 // Accounts page (admins only): list, add staff accounts, disable and re-enable them.
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { OrganiserRole } from '../../../domain/glossary.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { listOrganisers } from '../../../repositories/organiser-accounts.js';
 import { addAccount, setAccountDisabled } from '../../../services/organiser-accounts.js';
+import { formBody, noticeQuery, RowId, text } from '../../../schemas/pages.js';
+import { assertValidForm } from '../page-errors.js';
 import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type AddBody = { email?: string; name?: string; role?: string; password?: string };
+const AddForm = formBody({ email: text(254), name: text(100), role: text(20), password: text(1024) });
+const AccountParams = Type.Object({ id: RowId });
 
 const accountPages: FastifyPluginAsync = async (app) => {
   const admin = pageAuth(app, { admin: true });
@@ -29,13 +34,14 @@ const accountPages: FastifyPluginAsync = async (app) => {
     });
   };
 
-  app.get('/organiser/accounts', { schema: { hide: true }, preHandler: admin }, (request, reply) => show(request, reply));
+  app.get('/organiser/accounts', { schema: { hide: true, querystring: noticeQuery() }, preHandler: admin }, (request, reply) => show(request, reply));
 
-  app.post<{ Body: AddBody }>('/organiser/accounts', { schema: { hide: true }, preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
+  app.post<{ Body: AddBody }>('/organiser/accounts', { schema: { hide: true, body: AddForm }, attachValidation: true, preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
     // A repeated field arrives as an array: the first value counts, as for the other forms.
     const field = (v: unknown): string => (Array.isArray(v) ? field(v[0]) : typeof v === 'string' ? v : '');
     const form = { email: field(request.body.email), name: field(request.body.name), role: field(request.body.role ?? 'staff') };
     try {
+      assertValidForm(request);
       const account = await addAccount(
         app.db,
         { ...form, role: form.role as OrganiserRole, password: field(request.body.password) },
@@ -47,13 +53,13 @@ const accountPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.post<{ Params: { id: string }; Body: { action?: string } }>(
+  app.post<{ Params: { id: number }; Body: { action?: string } }>(
     '/organiser/accounts/:id',
-    { schema: { hide: true }, preHandler: [admin, app.csrfProtection] },
+    { schema: { hide: true, params: AccountParams, body: formBody({ action: text(20) }) }, preHandler: [admin, app.csrfProtection] },
     async (request, reply) => {
       const disable = request.body.action !== 'enable';
       try {
-        const account = await setAccountDisabled(app.db, Number(request.params.id), disable, {
+        const account = await setAccountDisabled(app.db, request.params.id, disable, {
           ...organiserActor(request),
           organiserId: request.organiser!.id,
         }, app.clock());

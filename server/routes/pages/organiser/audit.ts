@@ -6,14 +6,17 @@ import { listSurveys } from '../../../repositories/surveys.js';
 import { listCities } from '../../../repositories/cities.js';
 import { listOrganisers } from '../../../repositories/organiser-accounts.js';
 import { actorLabel, describeAudit, ENTITY_LABELS } from '../../../domain/audit-labels.js';
+import { noticeQuery, text } from '../../../schemas/pages.js';
 import { pageAuth, renderPage } from './common.js';
+
+const AuditQuery = noticeQuery({ entity: text(100), surveyId: text(20), actor: text(254), from: text(30), to: text(30) });
 
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const pretty = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v, null, 1));
 
 const auditPages: FastifyPluginAsync = async (app) => {
-  app.get('/organiser/audit', { schema: { hide: true }, preHandler: pageAuth(app) }, async (req, reply) => {
+  app.get('/organiser/audit', { schema: { hide: true, querystring: AuditQuery }, preHandler: pageAuth(app) }, async (req, reply) => {
     const q = (req as FastifyRequest<{ Querystring: Record<string, string | undefined> }>).query;
     const surveyId = /^\d{1,9}$/.test(q.surveyId ?? '') ? Number(q.surveyId) : undefined;
     const filter = {

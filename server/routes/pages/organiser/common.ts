@@ -1,8 +1,8 @@
 // Shared pieces of the organiser console pages: the login gate (redirect to /login), rendering with the
-// organiser nav and a CSRF token, and HTML error pages instead of JSON for this part of the site.
+// organiser nav and a CSRF token, and how an error page of the console looks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../../../domain/errors.js';
-import { toErrorReply } from '../../../plugins/errors.js';
+import type { ErrorBody } from '../../../plugins/errors.js';
 
 export interface NavItem {
   href: string;
@@ -87,18 +87,13 @@ export function redirectWithNotice(reply: FastifyReply, url: string, notice: str
   return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}`, 303);
 }
 
-/** HTML error pages for the console (the API keeps JSON errors). */
-export function setPageErrorHandler(app: FastifyInstance) {
-  app.setErrorHandler(async (err, request, reply) => {
-    const body = toErrorReply(err as Error, request);
-    if (body.statusCode >= 500) request.log.error({ err, reqId: request.id }, 'page request failed');
-    if (body.statusCode === 429 && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '60');
-    const titles: Record<number, string> = { 400: '入力内容に誤りがあります', 403: '権限がありません', 404: 'ページが見つかりません', 409: '操作できません', 429: '操作の回数が多すぎます' };
-    return reply.code(body.statusCode).view('pages/error.hbs', {
-      title: titles[body.statusCode] ?? 'エラーが発生しました',
-      message: body.message,
-      errors: body.errors,
-    });
+/** How a failure looks on the console's pages (pages/page-errors.ts decides when): the error page, never JSON. */
+export function consoleErrorPage(body: ErrorBody, reply: FastifyReply) {
+  const titles: Record<number, string> = { 400: '入力内容に誤りがあります', 403: '権限がありません', 404: 'ページが見つかりません', 409: '操作できません', 429: '操作の回数が多すぎます' };
+  return reply.code(body.statusCode).view('pages/error.hbs', {
+    title: titles[body.statusCode] ?? 'エラーが発生しました',
+    message: body.message,
+    errors: body.errors,
   });
 }
 

@@ -1,31 +1,28 @@
 // Tracking pages: n of N submitted by band, cities filtered by status, each city's answers, and the
 // organiser's correction form (keying in a fax or an e-mailed sheet) through the shared saveResponse.
 import { type ResponseProgress, responseStatusLabel } from '../../../domain/glossary.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, notFound } from '../../../domain/errors.js';
+import { answerForm, CityPageParams, noticeQuery, SurveyPageParams, text } from '../../../schemas/pages.js';
+import { DomainError } from '../../../domain/errors.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { listMeasures } from '../../../repositories/surveys.js';
 import { getResponse, saveResponse } from '../../../services/responses.js';
 import { disclosureLabel, measureGroups, planLines } from '../../../services/response-summary.js';
-import { getSurveyOr404 } from '../../../services/surveys.js';
 import { CITY_STATUS_LABELS, CITY_STATUSES, type CityStatus, dashboardCounts, trackCities } from '../../../services/tracking.js';
-import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '../respondent-form.js';
+import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '../respondent/form.js';
 import { pageAuth, redirectWithNotice, renderPage } from './common.js';
 
-type Req = FastifyRequest<{ Params: { id: string; cityCode: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> }>;
+type Req = FastifyRequest<{ Params: { id: number; cityCode: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> & { version?: number } }>;
+const KeyInForm = answerForm({ version: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647 })) });
 const statusLabelOf = (s: { status: ResponseProgress; hasUnsubmittedChanges: boolean }) => responseStatusLabel(s, 'organiser');
 
 const dashboardPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
-  const surveyOf = async (request: Req) => {
-    const id = Number(request.params.id);
-    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw notFound('調査');
-    return getSurveyOr404(app.db, id);
-  };
 
-  app.get('/organiser/surveys/:id/dashboard', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+  app.get('/organiser/surveys/:id/dashboard', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery({ status: text(30) }) }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
-    const survey = await surveyOf(request);
+    const survey = request.survey!;
     const filter = CITY_STATUSES.includes(request.query.status as CityStatus) ? (request.query.status as CityStatus) : undefined;
     const cities = await trackCities(app.db, survey);
     return renderPage(request, reply, 'pages/organiser/dashboard.hbs', {
@@ -39,7 +36,7 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
   });
 
   async function showCity(request: Req, reply: FastifyReply, extra: { values?: ReturnType<typeof valuesFromBody>; errors?: DomainError } = {}) {
-    const survey = await surveyOf(request);
+    const survey = request.survey!;
     const state = await getResponse(app.db, survey.id, request.params.cityCode);
     const measures = await listMeasures(app.db, survey.id);
     const city = (await trackCities(app.db, survey)).find((c) => c.cityCode === request.params.cityCode)!;
@@ -62,20 +59,19 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id/responses/:cityCode', { schema: { hide: true }, preHandler: auth }, (request, reply) => showCity(request as Req, reply));
+  app.get('/organiser/surveys/:id/responses/:cityCode', { schema: { hide: true, params: CityPageParams, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => showCity(request as Req, reply));
 
-  app.post('/organiser/surveys/:id/responses/:cityCode', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/responses/:cityCode', { schema: { hide: true, params: CityPageParams, body: KeyInForm }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const survey = await surveyOf(request);
+    const survey = request.survey!;
     const measures = await listMeasures(app.db, survey.id);
     const values = valuesFromBody(request.body, measures);
-    const version = Number(request.body.version);
     try {
       const saved = await saveResponse(app.db, {
         surveyId: survey.id,
         cityCode: request.params.cityCode,
         input: inputFromValues(values),
-        expectedVersion: Number.isInteger(version) ? version : undefined,
+        expectedVersion: request.body.version,
         actor: organiserActor(request),
         submit: request.body.action === 'submit',
         reason: typeof request.body.reason === 'string' ? request.body.reason : undefined,

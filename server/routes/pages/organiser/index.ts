@@ -1,9 +1,7 @@
 // The organiser console (照会元の画面): server-rendered, Japanese, working without JavaScript.
-// One encapsulated plugin so its HTML error pages do not replace the API's JSON errors.
 import type { FastifyPluginAsync } from 'fastify';
 import accountPages from './accounts.js';
 import auditPages from './audit.js';
-import { setPageErrorHandler } from './common.js';
 import dashboardPages from './dashboard.js';
 import invitationPages from './invitations.js';
 import loginPages from './login.js';
@@ -13,7 +11,6 @@ import rosterExportPages from './roster-export.js';
 import surveyPages from './surveys.js';
 
 const organiserPages: FastifyPluginAsync = async (app) => {
-  setPageErrorHandler(app);
   await app.register(loginPages);
   await app.register(accountPages);
   await app.register(rosterPages);

@@ -3,6 +3,7 @@
 import { MAIL_STATUS_LABELS } from '../../../domain/glossary.js';
 import iconv from 'iconv-lite';
 import { toCsv } from '../../../domain/csv.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, DomainError, notFound } from '../../../domain/errors.js';
 
@@ -11,26 +12,29 @@ import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
 import { invitationPreview, mailMergeRows, markMailsSent, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';
-import { getSurveyOr404 } from '../../../services/surveys.js';
 import { trackCities } from '../../../services/tracking.js';
+import { cityCodeList, formBody, noticeQuery, RowId, SurveyPageParams, text } from '../../../schemas/pages.js';
+import { assertValidForm } from '../page-errors.js';
 import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
-type Req = FastifyRequest<{ Params: { id: string; mailId?: string; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
+type Req = FastifyRequest<{ Params: { id: number; mailId?: number; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | number | undefined> }>;
+
+const MailParams = Type.Object({ id: RowId, mailId: RowId });
+const MailTextParams = Type.Object({ id: RowId, kind: Type.Union([Type.Literal('invitation'), Type.Literal('reminder')]) });
+const InvitationForm = formBody({ scope: text(20), cityCodes: cityCodeList, confirm: text(2) });
+const MailTextForm = formBody({ subject: text(1000), body: text(50000), reset: text(2) });
+// one mail of the 送信トレイ (mailId), or all of them (all=1)
+const MarkSentForm = formBody({ all: text(2), mailId: Type.Optional(Type.Union([Type.Literal(''), RowId])) });
 
 const STATUS_LABELS = MAIL_STATUS_LABELS;
 const markedBy = (m: { marked_sent_by: string | null }) => (m.marked_sent_by ? `（${m.marked_sent_by} が送信済みにしました）` : '');
 
 const invitationPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
-  const id = (request: Req) => {
-    const n = Number(request.params.id);
-    if (!Number.isInteger(n) || n < 1 || n > 2147483647) throw notFound('調査');
-    return n;
-  };
   const deps = (request: Req) => ({ db: app.db, mailer: app.mailer, publicUrl: app.config.publicUrl, actor: organiserActor(request), links: app.links, now: app.clock() });
 
   async function show(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const survey = await getSurveyOr404(app.db, id(request));
+    const survey = request.survey!;
     const cities = await trackCities(app.db, survey);
     const mails = await listMail(app.db, { surveyId: survey.id });
     return renderPage(request, reply, 'pages/organiser/invitations.hbs', {
@@ -46,17 +50,18 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id/invitations', { schema: { hide: true }, preHandler: auth }, (request, reply) => show(request as Req, reply));
+  app.get('/organiser/surveys/:id/invitations', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => show(request as Req, reply));
 
-  app.post('/organiser/surveys/:id/invitations', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/invitations', { schema: { hide: true, params: SurveyPageParams, body: InvitationForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const surveyId = id(request);
+    const surveyId = request.survey!.id;
     try {
+      assertValidForm(request);
       const selected = asArray(request.body.cityCodes);
       if (request.body.scope !== 'all' && selected.length === 0) throw badRequest('依頼を送る団体を選んでください', [{ path: '/cityCodes', message: '依頼を送る団体を選んでください' }]);
       // first a confirmation: who gets a mail, one real mail as it will read, and the links a 再発行 would end
       if (request.body.confirm !== '1') {
-        const survey = await getSurveyOr404(app.db, surveyId);
+        const survey = request.survey!;
         const cityCodes = request.body.scope === 'all' ? undefined : selected;
         const { recipients, preview } = await invitationPreview(app.db, survey, cityCodes, app.config.publicUrl, organiserActor(request));
         const inUse = cityCodes
@@ -81,30 +86,30 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.post('/organiser/surveys/:id/mails/:mailId/retry', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/mails/:mailId/retry', { schema: { hide: true, params: MailParams, body: formBody() }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const surveyId = id(request);
-    const result = await retryMail(deps(request), surveyId, Number(request.params.mailId));
+    const surveyId = request.survey!.id;
+    const result = await retryMail(deps(request), surveyId, request.params.mailId!);
     const text = result.status === 'queued' ? '再送します（数秒で送信されます。結果は送信記録に表示します）' : result.status === 'failed' ? `再送に失敗しました: ${result.error}` : '送信トレイに残しました';
     return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, text);
   });
 
-  app.get('/organiser/surveys/:id/reminders', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+  app.get('/organiser/surveys/:id/reminders', { schema: { hide: true, params: SurveyPageParams }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
-    const survey = await getSurveyOr404(app.db, id(request));
+    const survey = request.survey!;
     const { recipients, preview } = await reminderPreview(app.db, survey, app.config.publicUrl, organiserActor(request));
     return renderPage(request, reply, 'pages/organiser/reminders.hbs', { title: `督促（${survey.title}）`, survey, recipients, preview, smtp: app.mailer.smtp });
   });
 
-  app.post('/organiser/surveys/:id/reminders', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/reminders', { schema: { hide: true, params: SurveyPageParams, body: formBody() }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const surveyId = id(request);
+    const surveyId = request.survey!.id;
     const outcomes = await sendReminders(deps(request), surveyId);
     return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, mailSummary(outcomes, '督促メール'));
   });
 
   async function showTexts(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const survey = await getSurveyOr404(app.db, id(request));
+    const survey = request.survey!;
     return renderPage(request, reply, 'pages/organiser/mail-texts.hbs', {
       title: `メール文面（${survey.title}）`,
       survey,
@@ -115,14 +120,15 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id/mail-texts', { schema: { hide: true }, preHandler: auth }, (request, reply) => showTexts(request as Req, reply));
+  app.get('/organiser/surveys/:id/mail-texts', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => showTexts(request as Req, reply));
 
-  app.post('/organiser/surveys/:id/mail-texts/:kind', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/mail-texts/:kind', { schema: { hide: true, params: MailTextParams, body: MailTextForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const surveyId = id(request);
+    const surveyId = request.survey!.id;
     const kind = request.params.kind as MailTextKind;
     if (kind !== 'invitation' && kind !== 'reminder') throw notFound('メール文面');
     try {
+      assertValidForm(request);
       const text = request.body.reset === '1' ? 'reset' : { subject: String(request.body.subject ?? ''), body: String(request.body.body ?? '').replace(/\r\n/g, '\n') };
       await saveMailText(app.db, surveyId, kind, text, organiserActor(request));
       return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/mail-texts`, text === 'reset' ? '既定の文面に戻しました' : '文面を保存しました');
@@ -132,9 +138,9 @@ const invitationPages: FastifyPluginAsync = async (app) => {
   });
 
   // 差し込み印刷: a POST (it may issue a first link to cities that have none), answered with the file
-  app.post('/organiser/surveys/:id/mail-merge', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/mail-merge', { schema: { hide: true, params: SurveyPageParams, body: formBody({ kind: text(20), encoding: text(20) }) }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const surveyId = id(request);
+    const surveyId = request.survey!.id;
     const kind = request.body.kind === 'reminder' ? 'reminder' : 'invitation';
     const rows = await mailMergeRows(deps(request), surveyId, kind);
     const csv = toCsv(['宛先', '件名', '本文', '団体コード', '市名'], rows.map((r) => [r.to, r.subject, r.body, r.cityCode, r.cityName]));
@@ -149,18 +155,18 @@ const invitationPages: FastifyPluginAsync = async (app) => {
   });
 
   // 「送信済みにする」: one mail (mailId) or every mail of the 送信トレイ (all=1, after sending the zip's)
-  app.post('/organiser/surveys/:id/outbox/mark-sent', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/outbox/mark-sent', { schema: { hide: true, params: SurveyPageParams, body: MarkSentForm }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const surveyId = id(request);
-    const mailId = Number(request.body.mailId);
-    const ids = request.body.all === '1' ? 'all' : Number.isSafeInteger(mailId) && mailId > 0 && mailId <= 2147483647 ? [mailId] : [];
+    const surveyId = request.survey!.id;
+    const mailId = request.body.mailId;
+    const ids = request.body.all === '1' ? 'all' : typeof mailId === 'number' ? [mailId] : [];
     const n = await markMailsSent(deps(request), surveyId, ids);
     return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/invitations`, n > 0 ? `${n} 通を送信済みにしました。` : '送信済みにするメールはありませんでした。');
   });
 
-  app.get('/organiser/surveys/:id/outbox.zip', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+  app.get('/organiser/surveys/:id/outbox.zip', { schema: { hide: true, params: SurveyPageParams }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
-    const survey = await getSurveyOr404(app.db, id(request));
+    const survey = request.survey!;
     const zip = await outboxZip(app.db, app.links, await listMail(app.db, { surveyId: survey.id, status: 'outbox' }), app.config.mailFrom);
     return reply
       .type('application/zip')
@@ -168,10 +174,10 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       .send(zip);
   });
 
-  app.get('/organiser/surveys/:id/mails/:mailId.eml', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+  app.get('/organiser/surveys/:id/mails/:mailId.eml', { schema: { hide: true, params: MailParams }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
-    const mail = await findMail(app.db, Number(request.params.mailId));
-    if (!mail || mail.survey_id !== id(request)) throw notFound('メール');
+    const mail = await findMail(app.db, request.params.mailId!);
+    if (!mail || mail.survey_id !== request.survey!.id) throw notFound('メール');
     const eml = await emlOf(app.db, app.links, mail, app.config.mailFrom);
     if (!eml) throw gone('このメールの個人用リンクは再発行により無効になりました。新しいリンクで依頼を送り直してください');
     return reply

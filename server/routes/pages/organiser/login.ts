@@ -1,9 +1,12 @@
 // Login and logout pages: the session is the signed JWT in the httpOnly, SameSite=Lax organiser_session cookie.
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../domain/errors.js';
 import { ORGANISER_COOKIE, ORGANISER_SESSION_HOURS } from '../../../plugins/auth.js';
 import { authenticateOrganiser, changeOwnPassword } from '../../../services/accounts.js';
 import { MIN_PASSWORD_LENGTH } from '../../../services/organiser-accounts.js';
+import { formBody, text } from '../../../schemas/pages.js';
+import { formFailure } from '../page-errors.js';
 import { pageAuth, renderPage } from './common.js';
 import { LOGIN_FAILED_MESSAGE } from '../../api/session.js';
 
@@ -26,14 +29,14 @@ const loginPages: FastifyPluginAsync = async (app) => {
   const renderLogin = (reply: FastifyReply, ctx: { email?: string; next?: string; error?: string }) =>
     reply.header('cache-control', 'no-store').view('pages/organiser/login.hbs', { title: 'ログイン', ...ctx, next: safeNext(ctx.next), csrfToken: reply.generateCsrf() });
 
-  app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (request, reply) =>
+  app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true, querystring: Type.Object({ next: text(4096) }) } }, async (request, reply) =>
     renderLogin(reply, { next: request.query.next }),
   );
 
   app.post<{ Body: LoginBody }>(
     '/login',
     {
-      schema: { hide: true },
+      schema: { hide: true, body: formBody({ email: text(1000), password: text(4096), next: text(4096) }) },
       preHandler: [app.loginRateLimit, app.csrfProtection],
       errorHandler: async (err, request: FastifyRequest<{ Body: LoginBody }>, reply) => {
         if (err instanceof DomainError && err.statusCode === 429) {
@@ -78,12 +81,12 @@ const loginPages: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { currentPassword?: string; newPassword?: string; newPasswordAgain?: string } }>(
     '/organiser/password',
-    { schema: { hide: true }, preHandler: [pageAuth(app), app.csrfProtection] },
+    { schema: { hide: true, body: formBody({ currentPassword: text(1024), newPassword: text(1024), newPasswordAgain: text(1024) }) }, attachValidation: true, preHandler: [pageAuth(app), app.csrfProtection] },
     async (request, reply) => {
       const current = String(request.body.currentPassword ?? '').slice(0, 1024);
       const next = String(request.body.newPassword ?? '').slice(0, 1024);
       const again = String(request.body.newPasswordAgain ?? '').slice(0, 1024);
-      const errors: Array<{ path: string; message: string }> = [];
+      const errors: Array<{ path: string; message: string }> = [...(formFailure(request)?.errors ?? [])];
       if (next !== again) errors.push({ path: '/newPasswordAgain', message: '確認のために入力した新しいパスワードが一致しません。' });
       if (next !== '' && next === current) errors.push({ path: '/newPassword', message: '新しいパスワードは、現在のものと違うものにしてください。' });
       try {
@@ -104,7 +107,7 @@ const loginPages: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/logout', { schema: { hide: true }, preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/logout', { schema: { hide: true, body: formBody() }, preHandler: app.csrfProtection }, async (request, reply) => {
     // Ends every session of the account (the cookie, and API tokens of the same organiser), not only this cookie.
     const signedIn = await app.requireOrganiser(request, reply).then(
       () => request.organiser,

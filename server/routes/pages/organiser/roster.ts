@@ -1,5 +1,6 @@
 // Roster pages (団体名簿): list and edit cities; import a CSV/.xlsx with a preview before anything is written.
 import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { importIsClean, normaliseNameKana, parsePopulation, parseRosterDate } from '../../../domain/roster-import.js';
 import { organiserActor } from '../../../plugins/auth.js';
@@ -9,11 +10,18 @@ import { applyRosterImport, previewRoster, rowsFromConfirmation } from '../../..
 import { readRosterUpload } from '../../../services/roster-upload.js';
 import { badRequest, notFound } from '../../../domain/errors.js';
 import { isEmail, normaliseEmail } from '../../../domain/normalise.js';
+import { CityCode } from '../../../schemas/common.js';
+import { formBody, noticeQuery, text } from '../../../schemas/pages.js';
+import { assertValidForm } from '../page-errors.js';
 import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 type Upload = { filename: string; data: Buffer };
 type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string; nameKana?: string };
+// a file part arrives as { filename, data }; the same field sent as text (no file chosen) is a string
+const UploadField = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Unsafe<Upload>({ type: 'object', required: ['filename', 'data'] })]));
+const CityParams = Type.Object({ code: CityCode });
+const CityEditForm = formBody({ name: text(100), prefecture: text(20), population: text(40), populationDate: text(40), email: text(254), nameKana: text(200) });
 
 const rosterPages: FastifyPluginAsync = async (app) => {
   await app.register(multipart, {
@@ -26,7 +34,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
   });
   const auth = pageAuth(app);
 
-  app.get<{ Querystring: { notice?: string } }>('/organiser/roster', { schema: { hide: true }, preHandler: auth }, async (request, reply) =>
+  app.get<{ Querystring: { notice?: string } }>('/organiser/roster', { schema: { hide: true, querystring: noticeQuery() }, preHandler: auth }, async (request, reply) =>
     renderPage(request, reply, 'pages/organiser/roster.hbs', { title: '団体名簿', cities: await listCities(app.db), notice: request.query.notice }),
   );
 
@@ -37,7 +45,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { file?: Upload } }>(
     '/organiser/roster/import',
     // authenticated in onRequest: the multipart body is read (preValidation) only for a signed-in organiser
-    { schema: { hide: true }, onRequest: auth, preHandler: app.csrfProtection },
+    { schema: { hide: true, body: formBody({ file: UploadField }) }, onRequest: auth, preHandler: app.csrfProtection },
     async (request, reply) => {
       const file = request.body?.file;
       if (!file || typeof file !== 'object' || file.data.length === 0) {
@@ -66,7 +74,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { rows?: string } }>(
     '/organiser/roster/import/confirm',
-    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    { schema: { hide: true, body: formBody({ rows: text(1024 * 1024) }) }, preHandler: [auth, app.csrfProtection] },
     async (request, reply) => {
       try {
         const n = await applyRosterImport(app.db, rowsFromConfirmation(request.body.rows ?? ''), organiserActor(request));
@@ -77,7 +85,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { code: string } }>('/organiser/roster/:code', { schema: { hide: true }, preHandler: auth }, async (request, reply) => {
+  app.get<{ Params: { code: string } }>('/organiser/roster/:code', { schema: { hide: true, params: CityParams }, preHandler: auth }, async (request, reply) => {
     const city = await findCity(app.db, request.params.code);
     if (!city) throw notFound('団体');
     return renderPage(request, reply, 'pages/organiser/roster-city.hbs', {
@@ -89,7 +97,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { code: string }; Body: CityForm }>(
     '/organiser/roster/:code',
-    { schema: { hide: true }, preHandler: [auth, app.csrfProtection] },
+    { schema: { hide: true, params: CityParams, body: CityEditForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] },
     async (request, reply) => {
       const city = await findCity(app.db, request.params.code);
       if (!city) throw notFound('団体');
@@ -100,6 +108,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
       // a form without the field (an older page) leaves the reading as it is
       const nameKana = body.nameKana === undefined ? undefined : normaliseNameKana(form.nameKana);
       try {
+        assertValidForm(request);
         const population = parsePopulation(form.population);
         const populationDate = form.populationDate.trim() === '' ? null : parseRosterDate(form.populationDate);
         const errors = [];

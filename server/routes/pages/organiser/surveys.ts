@@ -2,6 +2,7 @@
 // with a confirmation step, measures, and participants picked from the roster.
 import { listResponseStatuses } from '../../../repositories/responses.js';
 import { deadlinePassed } from '../../../domain/deadlines.js';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bandsFor } from '../../../domain/bands.js';
 import { badRequest } from '../../../domain/errors.js';
@@ -12,10 +13,19 @@ import { listCities } from '../../../repositories/cities.js';
 import { answerCounts } from '../../../repositories/console-surveys.js';
 import { listMeasures, listParticipants, listSurveys } from '../../../repositories/surveys.js';
 import { addMeasure, copySurvey, editMeasure, type MeasureEdit } from '../../../services/survey-copy.js';
-import { addSurveyParticipants, createSurvey, getSurveyOr404, patchSurvey } from '../../../services/surveys.js';
+import { addSurveyParticipants, createSurvey, patchSurvey } from '../../../services/surveys.js';
+import { cityCodeList, formBody, noticeQuery, RowId, SurveyPageParams, text } from '../../../schemas/pages.js';
+import { assertValidForm } from '../page-errors.js';
 import { asArray, formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
-type Req = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
+type Req = FastifyRequest<{ Params: { id: number }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
+
+const SurveyForm = formBody({ title: text(200), deadline: text(40), hostCityCode: text(20), bandThresholds: text(200), introText: text(5000), contactDepartment: text(200), contactPhone: text(40), contactEmail: text(254) });
+// a new survey: from the template, or a copy of the survey with this number
+const NewSurveyForm = formBody({ source: Type.Optional(Type.String({ pattern: '^(template|[0-9]{1,9})?$' })), title: text(200), deadline: text(40), hostCityCode: text(20) });
+const MeasureForm = formBody({ code: text(16), category: text(100), newCategory: text(100), label: text(200) });
+const MeasureEditForm = formBody({ action: text(20), label: text(200), category: text(100), after: text(16) });
+const MeasureParams = Type.Object({ id: RowId, code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }) });
 
 const MOVE_LABELS: Record<SurveyStatus, string> = { draft: '', open: '公開（回答受付を開始）', closed: '締切', published: '結果公表' };
 const MOVE_NOTES: Record<SurveyStatus, string> = {
@@ -46,11 +56,6 @@ const thresholdsOf = (v: unknown) =>
     .split(/[,、;\s]+/)
     .filter((s) => s !== '')
     .map((s) => Number(s.replace(/[^\d]/g, '')));
-const surveyId = (request: Req) => {
-  const id = Number(request.params.id);
-  if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw badRequest('調査の番号が正しくありません');
-  return id;
-};
 
 const surveyPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
@@ -69,12 +74,13 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys', { schema: { hide: true }, preHandler: auth }, (request, reply) => showList(request as Req, reply));
+  app.get('/organiser/surveys', { schema: { hide: true, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => showList(request as Req, reply));
 
-  app.post('/organiser/surveys', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys', { schema: { hide: true, body: NewSurveyForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
     const form = { source: str(request.body.source), title: str(request.body.title), deadline: str(request.body.deadline), hostCityCode: str(request.body.hostCityCode) };
     try {
+      assertValidForm(request);
       const errors = [];
       if (form.title.trim() === '') errors.push({ path: '/title', message: '調査名を入力してください' });
       if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) errors.push({ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' });
@@ -91,7 +97,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   });
 
   async function showSurvey(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const survey = request.survey!;
     const bands = bandsFor(survey.band_thresholds);
     return renderPage(request, reply, 'pages/organiser/survey.hbs', {
       title: survey.title,
@@ -120,11 +126,11 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id', { schema: { hide: true }, preHandler: auth }, (request, reply) => showSurvey(request as Req, reply));
+  app.get('/organiser/surveys/:id', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => showSurvey(request as Req, reply));
 
-  app.post('/organiser/surveys/:id', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id', { schema: { hide: true, params: SurveyPageParams, body: SurveyForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const id = surveyId(request);
+    const id = request.survey!.id;
     const form = {
       title: str(request.body.title),
       deadline: str(request.body.deadline),
@@ -136,6 +142,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       contactEmail: str(request.body.contactEmail),
     };
     try {
+      assertValidForm(request);
       if (form.title.trim() === '') throw badRequest('調査名を入力してください', [{ path: '/title', message: '調査名を入力してください' }]);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) throw badRequest('回答期限', [{ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' }]);
       await patchSurvey(
@@ -160,9 +167,9 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.get('/organiser/surveys/:id/status', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+  app.get('/organiser/surveys/:id/status', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery({ to: text(20) }) }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
-    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const survey = request.survey!;
     const to = request.query.to as SurveyStatus;
     if (!SURVEY_STATUSES.includes(to) || !allowedMoves(survey.status).includes(to)) return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, 'その状態へは変更できません');
     return renderPage(request, reply, 'pages/organiser/survey-status.hbs', {
@@ -178,9 +185,9 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.post('/organiser/surveys/:id/status', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/status', { schema: { hide: true, params: SurveyPageParams, body: formBody({ to: text(20) }) }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const id = surveyId(request);
+    const id = request.survey!.id;
     const to = str(request.body.to) as SurveyStatus;
     if (!SURVEY_STATUSES.includes(to)) throw badRequest('変更先の状態が正しくありません');
     const survey = await patchSurvey(app.db, id, { status: to }, organiserActor(request), app.clock());
@@ -188,7 +195,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   });
 
   async function showMeasures(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const survey = request.survey!;
     const counts = await answerCounts(app.db, survey.id);
     const all = await listMeasures(app.db, survey.id, { includeRetired: true });
     const active = all.filter((m) => !m.retired_at);
@@ -212,14 +219,15 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id/measures', { schema: { hide: true }, preHandler: auth }, (request, reply) => showMeasures(request as Req, reply));
+  app.get('/organiser/surveys/:id/measures', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => showMeasures(request as Req, reply));
 
-  app.post('/organiser/surveys/:id/measures', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/measures', { schema: { hide: true, params: SurveyPageParams, body: MeasureForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const id = surveyId(request);
+    const id = request.survey!.id;
     const newCategory = str(request.body.category) === '__new__';
     const form = { code: str(request.body.code), category: newCategory ? str(request.body.newCategory) : str(request.body.category), label: str(request.body.label), newCategory };
     try {
+      assertValidForm(request);
       const m = await addMeasure(app.db, id, form, organiserActor(request));
       return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」（${m.code}）を追加しました`);
     } catch (err) {
@@ -227,9 +235,9 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.post('/organiser/surveys/:id/measures/:code', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/measures/:code', { schema: { hide: true, params: MeasureParams, body: MeasureEditForm }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req & { params: { code: string } };
-    const id = surveyId(request);
+    const id = request.survey!.id;
     const action = str(request.body.action);
     const edit: MeasureEdit =
       action === 'rename'
@@ -238,6 +246,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
           ? { action, after: str(request.body.after) || null }
           : { action: (['up', 'down', 'retire', 'restore'].includes(action) ? action : 'up') as 'up' };
     try {
+      assertValidForm(request);
       const m = await editMeasure(app.db, id, (request.params as { code: string }).code, edit, organiserActor(request));
       const done = { rename: 'の名称を変更しました。', up: 'を上へ移動しました。', down: 'を下へ移動しました。', move: 'を移動しました。', retire: 'を廃止しました（回答は残ります）。', restore: 'を復活しました。' }[edit.action];
       return redirectWithNotice(reply, `/organiser/surveys/${id}/measures`, `対策「${m.label}」${done}`);
@@ -247,7 +256,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   });
 
   async function showParticipants(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const survey = await getSurveyOr404(app.db, surveyId(request));
+    const survey = request.survey!;
     const bands = bandsFor(survey.band_thresholds);
     const participants = (await listParticipants(app.db, survey.id)).map((p) => ({ ...p, band: bands[p.band_index]?.label, host: p.city_code === survey.host_city_code }));
     const taking = new Set(participants.map((p) => p.city_code));
@@ -263,12 +272,13 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id/participants', { schema: { hide: true }, preHandler: auth }, (request, reply) => showParticipants(request as Req, reply));
+  app.get('/organiser/surveys/:id/participants', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery() }, preHandler: auth }, (request, reply) => showParticipants(request as Req, reply));
 
-  app.post('/organiser/surveys/:id/participants', { schema: { hide: true }, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post('/organiser/surveys/:id/participants', { schema: { hide: true, params: SurveyPageParams, body: formBody({ all: text(20), cityCodes: cityCodeList }) }, attachValidation: true, preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const request = req as Req;
-    const id = surveyId(request);
+    const id = request.survey!.id;
     try {
+      assertValidForm(request);
       const codes = request.body.all === 'roster' ? (await listCities(app.db)).map((c) => c.code) : asArray(request.body.cityCodes);
       if (codes.length === 0) throw badRequest('追加する団体を選んでください', [{ path: '/cityCodes', message: '追加する団体を選んでください' }]);
       const { added, participants } = await addSurveyParticipants(app.db, id, codes, organiserActor(request));

@@ -1,20 +1,18 @@
 // Organiser's view of responses: status per participant, one city's answers, and keying in / correcting
 // a city's answers (audited; `submit: true` also submits).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organiserActor } from '../../plugins/auth.js';
-import { listResponseStatuses } from '../../repositories/responses.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { CityResponseParams, OrganiserResponseInputSchema, OrganiserSavedSchema, ResponseListSchema } from '../../schemas/response.js';
-import { getResponse, saveResponse, toAnswersView } from '../../services/responses.js';
-import { getSurveyOr404 } from '../../services/surveys.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { listResponseStatuses } from '../../../repositories/responses.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { CityResponseParams, OrganiserResponseInputSchema, OrganiserSavedSchema, ResponseListSchema } from '../../../schemas/response.js';
+import { getResponse, saveResponse, toAnswersView } from '../../../services/responses.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', app.requireOrganiser);
 
   app.get(
-    '/api/v1/surveys/:id/responses',
+    '/surveys/:id/responses',
     {
       schema: {
         tags: ['responses'],
@@ -25,14 +23,13 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await getSurveyOr404(app.db, request.params.id);
       const rows = await listResponseStatuses(app.db, request.params.id);
       return rows.map((r) => ({ ...r, submittedAt: iso(r.submittedAt), updatedAt: iso(r.updatedAt) }));
     },
   );
 
   app.get(
-    '/api/v1/surveys/:id/responses/:cityCode',
+    '/surveys/:id/responses/:cityCode',
     {
       schema: {
         tags: ['responses'],
@@ -43,7 +40,6 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await getSurveyOr404(app.db, request.params.id);
       const state = await getResponse(app.db, request.params.id, request.params.cityCode);
       return {
         cityCode: request.params.cityCode,
@@ -58,7 +54,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/api/v1/surveys/:id/responses/:cityCode',
+    '/surveys/:id/responses/:cityCode',
     {
       schema: {
         tags: ['responses'],

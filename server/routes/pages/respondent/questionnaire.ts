@@ -1,14 +1,20 @@
 // The respondent's Excel page: download the prefilled 調査票, upload a filled one, see what would change,
 // and confirm before anything is saved (the confirmed workbook travels back in the form, re-checked in full).
 import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_UPLOAD_BYTES } from '../../../exports/upload-guard.js';
-import { DomainError } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { importQuestionnaire, type ImportResult } from '../../services/questionnaire-import.js';
+import { MAX_UPLOAD_BYTES } from '../../../../exports/upload-guard.js';
+import { DomainError } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { formBody, text } from '../../../schemas/pages.js';
+import { importQuestionnaire, type ImportResult } from '../../../services/questionnaire-import.js';
 
 type Upload = { filename: string; data: Buffer };
 type UploadBody = { file?: Upload | string; workbook?: string; version?: string; confirm?: string };
+// a file part arrives as { filename, data }; the same field sent as text (no file chosen) is a string
+const UploadField = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Unsafe<Upload>({ type: 'object', required: ['filename', 'data'] })]));
+// the confirm step carries the checked workbook back (base64) with the answers' version it was checked against
+const UploadForm = formBody({ file: UploadField, workbook: text(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024), version: Type.Optional(Type.String({ pattern: '^[0-9]{0,10}$' })), confirm: text(2) });
 const NO_STORE = 'no-store';
 const TITLE = 'Excel の調査票で回答する';
 
@@ -39,7 +45,7 @@ async function questionnaireUploadPages(app: FastifyInstance) {
   const render = (reply: FastifyReply, data: { status?: number; errors?: Array<{ message: string }>; errorTitle?: string; preview?: ImportResult; workbook?: string; notice?: string }) =>
     reply.code(data.status ?? 200).header('cache-control', NO_STORE).view('pages/questionnaire/upload.hbs', { title: TITLE, csrf: reply.generateCsrf(), ...data });
 
-  app.get<{ Querystring: { saved?: string } }>('/respond/questionnaire', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { saved?: string } }>('/respond/questionnaire', { schema: { hide: true, querystring: Type.Object({ saved: text(10) }) } }, async (request, reply) => {
     if (!(await respondent(request, reply))) return reply;
     const saved = request.query.saved;
     return render(reply, { notice: saved ? `調査票の内容を一時保存しました（${Number(saved) || 0} 件の変更）。内容を確認し、回答画面から送信してください。` : undefined });
@@ -48,7 +54,7 @@ async function questionnaireUploadPages(app: FastifyInstance) {
   app.post<{ Body: UploadBody }>(
     '/respond/questionnaire',
     {
-      schema: { hide: true },
+      schema: { hide: true, body: UploadForm },
       // the session is checked in onRequest, before the multipart body is read (preValidation)
       onRequest: async (request, reply) => {
         if (!(await respondent(request, reply))) return reply;

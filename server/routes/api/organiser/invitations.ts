@@ -2,11 +2,11 @@
 // through the console's own sending path, so the survey's edited invitation text is used here too.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organiserActor } from '../../plugins/auth.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { emptyBodyAsObject, InvitationsBody, IssuedInvitationSchema } from '../../schemas/response.js';
-import { issueInvitations } from '../../services/invitations.js';
-import { issueAndSendInvitations, MAIL_OUTCOME_MESSAGES, type MailedInvitation, remind } from '../../services/mailings.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { emptyBodyAsObject, InvitationsBody, IssuedInvitationSchema } from '../../../schemas/response.js';
+import { issueInvitations } from '../../../services/invitations.js';
+import { issueAndSendInvitations, MAIL_OUTCOME_MESSAGES, type MailedInvitation, remind } from '../../../services/mailings.js';
 
 const REMINDER_OUTCOME_MESSAGES = {
   queued: '督促メールを送信しています（数秒で送信されます）',
@@ -24,9 +24,8 @@ const ReminderSchema = Type.Object({
 
 const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/api/v1/surveys/:id/invitations',
+    '/surveys/:id/invitations',
     {
-      preHandler: app.requireOrganiser,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['invitations'],
@@ -53,9 +52,8 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/surveys/:id/reminders',
+    '/surveys/:id/reminders',
     {
-      preHandler: app.requireOrganiser,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['invitations'],

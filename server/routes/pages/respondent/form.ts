@@ -1,9 +1,9 @@
 // The respondent form's view model and parsing: form fields ⇄ ResponseInput, error paths ⇄ field ids.
 // The form posts strings; the domain normalises and validates them exactly as it does the JSON API's.
-import type { Measure } from '../../db/schema.js';
-import type { FieldError } from '../../domain/errors.js';
-import { ANSWER_LABELS, ANSWERS, DISCLOSURE_LABELS, DISCLOSURES, NEXT_PLAN_LABELS, NEXT_PLANS } from '../../domain/glossary.js';
-import { formatLatestNumber, type ResponseAnswers, type ResponseInput } from '../../domain/response.js';
+import type { Measure } from '../../../db/schema.js';
+import type { FieldError } from '../../../domain/errors.js';
+import { ANSWER_LABELS, ANSWERS, DISCLOSURE_LABELS, DISCLOSURES, NEXT_PLAN_LABELS, NEXT_PLANS } from '../../../domain/glossary.js';
+import { formatLatestNumber, type ResponseAnswers, type ResponseInput } from '../../../domain/response.js';
 
 /** The form's raw values (what the respondent sees in the inputs). */
 export interface FormValues {

@@ -1,17 +1,16 @@
 // The roster API: PUT /api/v1/cities (upsert all-or-nothing), GET /api/v1/cities.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organiserActor } from '../../plugins/auth.js';
-import { listCities } from '../../repositories/cities.js';
-import { CityInputSchema, CitySchema } from '../../schemas/cities.js';
-import { errorResponses } from '../../schemas/common.js';
-import { cityView, upsertRoster } from '../../services/cities.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { listCities } from '../../../repositories/cities.js';
+import { CityInputSchema, CitySchema } from '../../../schemas/cities.js';
+import { errorResponses } from '../../../schemas/common.js';
+import { cityView, upsertRoster } from '../../../services/cities.js';
 
 const cityRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', app.requireOrganiser);
 
   app.put(
-    '/api/v1/cities',
+    '/cities',
     {
       schema: {
         tags: ['cities'],
@@ -25,7 +24,7 @@ const cityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/api/v1/cities',
+    '/cities',
     {
       schema: {
         tags: ['cities'],

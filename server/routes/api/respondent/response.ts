@@ -2,20 +2,19 @@
 // (or the respondent cookie, then with a CSRF token on writes). A city only ever reaches its own response.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest, notFound } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { findCity } from '../../repositories/cities.js';
-import { findSurvey, listMeasures } from '../../repositories/surveys.js';
-import { errorResponses } from '../../schemas/common.js';
-import { emptyBodyAsObject, RespondentViewSchema, ResponseInputSchema, SavedSchema, SubmittedSchema } from '../../schemas/response.js';
-import { discardChanges, getResponse, saveResponse, submitResponse } from '../../services/responses.js';
-import { sendReceipt } from '../../services/response-summary.js';
+import { badRequest, notFound } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { findCity } from '../../../repositories/cities.js';
+import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
+import { errorResponses } from '../../../schemas/common.js';
+import { emptyBodyAsObject, RespondentViewSchema, ResponseInputSchema, SavedSchema, SubmittedSchema } from '../../../schemas/response.js';
+import { discardChanges, getResponse, saveResponse, submitResponse } from '../../../services/responses.js';
+import { sendReceipt } from '../../../services/response-summary.js';
 
 const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/v1/response',
+    '/response',
     {
-      preHandler: app.requireRespondent,
       schema: {
         tags: ['respondent'],
         summary: '自団体の回答の取得（最初の保存前は空の値、version 0）',
@@ -43,9 +42,9 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/api/v1/response',
+    '/response',
     {
-      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preHandler: app.respondentCsrf,
       schema: {
         tags: ['respondent'],
         summary: '一時保存（version は最後に読んだ値。古い version は 409、受付中でない調査は 403）',
@@ -68,9 +67,9 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/response/submit',
+    '/response/submit',
     {
-      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preHandler: app.respondentCsrf,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['respondent'],
@@ -92,9 +91,9 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/response/discard',
+    '/response/discard',
     {
-      preHandler: [app.requireRespondent, app.respondentCsrf],
+      preHandler: app.respondentCsrf,
       preValidation: emptyBodyAsObject,
       schema: {
         tags: ['respondent'],

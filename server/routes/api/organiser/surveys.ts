@@ -1,13 +1,13 @@
 // Survey set-up API: create, read, edit/move status, add participants.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { organiserActor } from '../../plugins/auth.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { CreateSurveyBody, ParticipantsBody, PatchSurveyBody, SurveySchema } from '../../schemas/surveys.js';
-import { listMeasures, listSurveys } from '../../repositories/surveys.js';
-import { addMeasure, editMeasure } from '../../services/survey-copy.js';
-import { notFound } from '../../domain/errors.js';
-import { addSurveyParticipants, createSurvey, getSurveyOr404, patchSurvey, surveyView } from '../../services/surveys.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { CreateSurveyBody, ParticipantsBody, PatchSurveyBody, SurveySchema } from '../../../schemas/surveys.js';
+import { listMeasures, listSurveys } from '../../../repositories/surveys.js';
+import { addMeasure, editMeasure } from '../../../services/survey-copy.js';
+import { notFound } from '../../../domain/errors.js';
+import { addSurveyParticipants, createSurvey, patchSurvey, surveyView } from '../../../services/surveys.js';
 
 const MeasureCodeParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }) });
 const MeasureOut = Type.Object({ code: Type.String(), category: Type.String(), label: Type.String(), position: Type.Integer(), retired: Type.Boolean() });
@@ -20,10 +20,9 @@ const measureOut = (m: { code: string; category: string; label: string; position
 });
 
 const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', app.requireOrganiser);
 
   app.post(
-    '/api/v1/surveys/:id/measures',
+    '/surveys/:id/measures',
     {
       schema: {
         tags: ['surveys'],
@@ -41,7 +40,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.patch(
-    '/api/v1/surveys/:id/measures/:code',
+    '/surveys/:id/measures/:code',
     {
       schema: {
         tags: ['surveys'],
@@ -80,7 +79,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 
   app.get(
-    '/api/v1/surveys',
+    '/surveys',
     {
       schema: {
         tags: ['surveys'],
@@ -93,7 +92,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/surveys',
+    '/surveys',
     {
       schema: {
         tags: ['surveys'],
@@ -110,7 +109,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/api/v1/surveys/:id',
+    '/surveys/:id',
     {
       schema: {
         tags: ['surveys'],
@@ -120,11 +119,11 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SurveySchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => surveyView(app.db, await getSurveyOr404(app.db, request.params.id)),
+    async (request) => surveyView(app.db, request.survey!),
   );
 
   app.patch(
-    '/api/v1/surveys/:id',
+    '/surveys/:id',
     {
       schema: {
         tags: ['surveys'],
@@ -139,7 +138,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/api/v1/surveys/:id/participants',
+    '/surveys/:id/participants',
     {
       schema: {
         tags: ['surveys'],

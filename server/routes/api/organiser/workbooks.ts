@@ -1,35 +1,21 @@
-// Results workbooks (API.md «Workbooks»): the organiser's for any survey, a respondent's once published.
+// The organiser's results workbook (API.md «Workbooks») for any survey, and 「調査結果の送付」 once published.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
-import type ExcelJS from 'exceljs';
-import { workbookToBuffer } from '../../../exports/serialise.js';
-import { errorResponses, SurveyIdParams } from '../../schemas/common.js';
-import { organiserActor } from '../../plugins/auth.js';
-import { notifyResults } from '../../services/results-notify.js';
-import { DomainError } from '../../domain/errors.js';
-import { attachment, respondentResultsWorkbook, XLSX_TYPE } from '../../services/workbooks.js';
+import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { organiserActor } from '../../../plugins/auth.js';
+import { notifyResults } from '../../../services/results-notify.js';
+import { DomainError } from '../../../domain/errors.js';
+import { attachment, XLSX_TYPE } from '../../../services/workbooks.js';
+import { XlsxFile } from '../downloads.js';
 
 /** Downloads of the organiser's results workbook per organiser and minute (counted on every instance). */
 export const RESULTS_XLSX_LIMIT_PER_MINUTE = 10;
 
 
-export const XlsxFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Excel ブック（.xlsx）' });
-
-export async function sendWorkbook(reply: FastifyReply, workbook: ExcelJS.Workbook, fileName: string, asciiName: string) {
-  const buffer = await workbookToBuffer(workbook);
-  return reply
-    .type(XLSX_TYPE)
-    .header('content-disposition', attachment(fileName, asciiName))
-    .header('cache-control', 'private, no-store')
-    .send(buffer);
-}
-
 const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/v1/surveys/:id/results.xlsx',
+    '/surveys/:id/results.xlsx',
     {
-      preHandler: app.requireOrganiser,
       schema: {
         tags: ['results'],
         summary: '集計結果の Excel（集計表・内訳・回答一覧・計画一覧・回答状況）',
@@ -45,38 +31,18 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         reply.header('Retry-After', String(limit.retryAfterSeconds));
         throw new DomainError(429, 'TOO_MANY_REQUESTS', `集計結果の Excel のダウンロードは 1 分間に ${RESULTS_XLSX_LIMIT_PER_MINUTE} 回までです。${limit.retryAfterSeconds} 秒ほど待ってから、もう一度お試しください。`);
       }
-      const { buffer, title, date } = await app.resultsWorkbookCache.get(app.db, request.params.id, app.clock());
+      const { buffer, title, date } = await app.resultsWorkbookCache.get(app.db, request.survey!.id, app.clock());
       return reply
         .type(XLSX_TYPE)
-        .header('content-disposition', attachment(`${title}_集計結果_${date}.xlsx`, `results-${request.params.id}.xlsx`))
+        .header('content-disposition', attachment(`${title}_集計結果_${date}.xlsx`, `results-${request.survey!.id}.xlsx`))
         .header('cache-control', 'private, no-store')
         .send(buffer);
     },
   );
 
-  app.get(
-    '/api/v1/response/results.xlsx',
-    {
-      preHandler: app.requireRespondent,
-      schema: {
-        tags: ['respondent'],
-        summary: '調査結果の Excel（結果公表後、回答を送信した団体のみ。公表しない団体は載りません）',
-        security: [{ bearer: [] }],
-        produces: [XLSX_TYPE],
-        response: { 200: XlsxFile, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      const { surveyId, cityCode } = request.respondent!;
-      const { workbook, title, edition } = await respondentResultsWorkbook(app.db, surveyId, cityCode);
-      return sendWorkbook(reply, workbook, `${title}_調査結果_第${edition}版.xlsx`, `results-${surveyId}-edition-${edition}.xlsx`);
-    },
-  );
-
   app.post(
-    '/api/v1/surveys/:id/results/notify',
+    '/surveys/:id/results/notify',
     {
-      preHandler: app.requireOrganiser,
       schema: {
         tags: ['results'],
         summary: '調査結果の送付: 回答を送信した団体へ、回答画面で結果を確認できる旨をメールで知らせる（添付なし。結果公表後のみ）',
@@ -99,7 +65,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const results = await notifyResults(app.db, app.mailer, { surveyId: request.params.id, links: app.links, actor: organiserActor(request), now: app.clock() });
+      const results = await notifyResults(app.db, app.mailer, { surveyId: request.survey!.id, links: app.links, actor: organiserActor(request), now: app.clock() });
       return { notified: results.filter((r) => r.status === 'sent' || r.status === 'outbox').length, results };
     },
   );

@@ -3,23 +3,24 @@
 // summary; what can be saved is saved even when a submit fails), the conflict page when someone else saved
 // first (both versions side by side, chosen field by field), the confirmation and the read-only summary.
 // Every failure on these pages is a Japanese page that keeps what was typed where it can, never a JSON body.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { City, Survey } from '../../db/schema.js';
-import { DomainError, type FieldError } from '../../domain/errors.js';
-import { responseStatusLabel, SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
-import { deadlinePassed } from '../../domain/deadlines.js';
-import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../domain/response.js';
-import { differences, responseFields } from '../../domain/response-fields.js';
-import { toErrorReply } from '../../plugins/errors.js';
-import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
-import { findCity } from '../../repositories/cities.js';
-import { findSurvey, listMeasures } from '../../repositories/surveys.js';
-import { openInvitation, sessionExpiry } from '../../services/invitations.js';
-import { disclosureLabel, measureGroups, planLines, sendReceipt } from '../../services/response-summary.js';
-import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../services/responses.js';
-import { answersAtVersion } from '../../repositories/audit.js';
-import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
-import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { City, Survey } from '../../../db/schema.js';
+import { DomainError, type FieldError } from '../../../domain/errors.js';
+import { responseStatusLabel, SURVEY_STATUS_LABELS } from '../../../domain/glossary.js';
+import { deadlinePassed } from '../../../domain/deadlines.js';
+import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../../domain/response.js';
+import { differences, responseFields } from '../../../domain/response-fields.js';
+import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../../plugins/respondent-auth.js';
+import { findCity } from '../../../repositories/cities.js';
+import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
+import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
+import { disclosureLabel, measureGroups, planLines, sendReceipt } from '../../../services/response-summary.js';
+import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
+import { answersAtVersion } from '../../../repositories/audit.js';
+import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
+import { answerForm } from '../../../schemas/pages.js';
+import { respondentMessage, typedLines } from './error-page.js';
+import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
 
 const NO_STORE = 'no-store';
 const UNSUBMITTED_NOTICE = '送信済みの回答が集計に使われています。変更は「回答を送信」を押すまで集計に反映されません。';
@@ -32,47 +33,14 @@ interface Context {
 
 type Body = Record<string, unknown>;
 const TokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } as const;
-const FormBody = { type: 'object', additionalProperties: { anyOf: [{ type: 'string', maxLength: 5000 }, { type: 'array', maxItems: 5, items: { type: 'string', maxLength: 5000 } }] } } as const;
+const FormBody = answerForm();
 
 function statusText(state: ResponseState): string {
   return responseStatusLabel(state, 'respondent');
 }
 
 async function respondentPages(app: FastifyInstance) {
-  const message = (reply: FastifyReply, status: number, title: string, text: string, extra: Record<string, unknown> = {}) =>
-    reply.code(status).header('cache-control', NO_STORE).view('pages/respondent/message.hbs', { title, message: text, ...extra });
-
-  /** What was typed, as label: value lines, for a page that could not save it (so nothing typed is lost). */
-  async function typedLines(request: FastifyRequest, surveyId?: number): Promise<Array<{ label: string; value: string }>> {
-    const body = request.body as Body | undefined;
-    if (!body || typeof body !== 'object' || request.method !== 'POST') return [];
-    const measures = surveyId ? await listMeasures(app.db, surveyId).catch(() => []) : [];
-    const values = valuesFromBody(body, measures);
-    const labels: Record<string, string> = {
-      department: '担当部署', personKana: '担当者名（カナ）', phone: '電話番号', email: 'メールアドレス', planName: '計画名称', latestNumber: '最新番号',
-      updateCycleYears: '更新頻度', periodStart: '計画期間（開始年度）', periodEnd: '計画期間（終了年度）', notes: '備考',
-    };
-    const lines = Object.entries(labels).map(([key, label]) => ({ label, value: String(values[key as keyof FormValues] ?? '') })).filter((l) => l.value.trim() !== '');
-    const answered = measures.filter((m) => values.measures[m.code]).map((m) => ({ label: m.label, value: { implemented: '実施済', studying: '検討中', none: '未実施' }[values.measures[m.code] as 'none'] ?? values.measures[m.code] }));
-    return [...lines, ...answered];
-  }
-
-  // One page error handler for these routes: the same statuses and messages as the API's (plugins/errors.ts), as a
-  // page, with what was typed shown when it was not saved.
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const body = toErrorReply(error, request);
-    if (body.statusCode >= 500) request.log.error({ err: error }, 'respondent page failed');
-    if (body.statusCode === 503) reply.header('Retry-After', '5');
-    const typed = await typedLines(request, request.respondent?.surveyId);
-    const csrf = body.statusCode === 403 && /csrf/i.test(`${String(error.code ?? '')} ${error.message}`);
-    const title = csrf ? '画面の有効期限が切れました' : body.statusCode >= 500 ? 'ただいま処理できません' : '処理できませんでした';
-    const text = csrf
-      ? '画面を開いてから時間がたったため、保存できませんでした。依頼メールのリンクから回答画面を開き直して、もう一度入力してください。'
-      : body.statusCode >= 500
-        ? `システムで問題が起きたため、処理できませんでした。しばらくしてから、もう一度お試しください。${body.statusCode === 503 ? '' : `（受付番号: ${request.id}）`}`
-        : `${body.message.replace(/。$/, '')}。`;
-    return message(reply, body.statusCode, title, text, { typed });
-  });
+  const message = respondentMessage;
 
   /** The respondent of a page request (cookie only), or a friendly page and undefined. */
   async function context(request: FastifyRequest, reply: FastifyReply): Promise<Context | undefined> {
@@ -80,7 +48,7 @@ async function respondentPages(app: FastifyInstance) {
     const survey = respondent && (await findSurvey(app.db, respondent.surveyId));
     const city = respondent && (await findCity(app.db, respondent.cityCode));
     if (!respondent || !survey || !city) {
-      const typed = await typedLines(request);
+      const typed = await typedLines(app, request);
       await message(
         reply,
         401,

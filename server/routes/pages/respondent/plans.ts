@@ -1,20 +1,26 @@
 // The respondent's plan-document pages: attach / replace (multipart, works without JavaScript), remove,
 // accept or reject proposals (saved as a draft, never submitted), and download other cities' shared plans.
 import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
-import { respondentActor } from '../../plugins/respondent-auth.js';
-import { formatOfFileName, MAX_PLAN_BYTES } from '../../plans/formats.js';
-import type { PlanReading } from '../../plans/reading/read-plan.js';
-import { findPlanDocument } from '../../repositories/plan-documents.js';
-import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../services/plan-documents.js';
-import { planErrorCode } from '../../services/plan-documents-view.js';
-import { sendPlanFile } from '../api/plan-documents.js';
+import { DomainError } from '../../../domain/errors.js';
+import { respondentActor } from '../../../plugins/respondent-auth.js';
+import { formatOfFileName, MAX_PLAN_BYTES } from '../../../plans/formats.js';
+import type { PlanReading } from '../../../plans/reading/read-plan.js';
+import { findPlanDocument } from '../../../repositories/plan-documents.js';
+import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../../services/plan-documents.js';
+import { planErrorCode } from '../../../services/plan-documents-view.js';
+import { formBody, RowId, text } from '../../../schemas/pages.js';
+import { sendPlanFile } from '../../api/downloads.js';
 
 type Upload = { filename: string; data: Buffer; truncated: boolean };
-type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string };
-/** A path id as the database can hold it; anything else is 0, which matches no document. */
-const idOf = (v: string) => (/^[0-9]{1,10}$/.test(v) && Number(v) <= 2147483647 ? Number(v) : 0);
+type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: number | '' };
+const DocParams = Type.Object({ id: RowId });
+// a file part arrives as { filename, data, truncated }; the same field sent as text (no file chosen) is a string
+const UploadField = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Unsafe<Upload>({ type: 'object', required: ['filename', 'data'] })]));
+const AttachForm = formBody({ file: UploadField, shareable: text(10), replaceId: Type.Optional(Type.Union([Type.Literal(''), RowId])) });
+// the proposals to accept or reject (one checkbox, or several), and the answers' version the page showed
+const ProposalsForm = formBody({ do: text(20), key: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })), version: text(20) });
 const back = (reply: FastifyReply, query: string) => reply.redirect(`/respond?${query}#plan-documents`, 303);
 
 async function respondentPlanPages(app: FastifyInstance) {
@@ -44,7 +50,7 @@ async function respondentPlanPages(app: FastifyInstance) {
     if (!(await respondent(request, reply))) return reply;
   };
 
-  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true }, bodyLimit: MAX_PLAN_BYTES + 64 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true, body: AttachForm }, bodyLimit: MAX_PLAN_BYTES + 64 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
     const { surveyId, cityCode } = request.respondent!;
     const body = request.body ?? {};
     const file = typeof body.file === 'object' ? body.file : undefined;
@@ -52,7 +58,6 @@ async function respondentPlanPages(app: FastifyInstance) {
     if (file.truncated) return back(reply, 'planError=too-large');
     const format = formatOfFileName(file.filename);
     if (!format) return back(reply, 'planError=format');
-    const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
     try {
       await attachPlanDocument(app.db, {
         surveyId,
@@ -61,7 +66,7 @@ async function respondentPlanPages(app: FastifyInstance) {
         format,
         content: file.data,
         shareable: body.shareable === 'all' || body.shareable === 'host' ? body.shareable : undefined,
-        replaceId: Number.isInteger(replaceId) ? replaceId : undefined,
+        replaceId: typeof body.replaceId === 'number' ? body.replaceId : undefined,
         actor: respondentActor(request),
       });
     } catch (err) {
@@ -71,10 +76,10 @@ async function respondentPlanPages(app: FastifyInstance) {
     return back(reply, 'plan=attached');
   });
 
-  app.post<{ Params: { id: string } }>('/respond/plans/:id/remove', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+  app.post<{ Params: { id: number } }>('/respond/plans/:id/remove', { schema: { hide: true, params: DocParams, body: formBody() }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
     const { surveyId, cityCode } = request.respondent!;
     try {
-      await removePlanDocument(app.db, { surveyId, cityCode, id: idOf(request.params.id), actor: respondentActor(request) });
+      await removePlanDocument(app.db, { surveyId, cityCode, id: request.params.id, actor: respondentActor(request) });
     } catch (err) {
       if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
       throw err;
@@ -82,12 +87,12 @@ async function respondentPlanPages(app: FastifyInstance) {
     return back(reply, 'plan=removed');
   });
 
-  app.post<{ Params: { id: string }; Body: { shareable?: unknown } }>('/respond/plans/:id/share', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+  app.post<{ Params: { id: number }; Body: { shareable?: unknown } }>('/respond/plans/:id/share', { schema: { hide: true, params: DocParams, body: formBody({ shareable: text(10) }) }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
     const { surveyId, cityCode } = request.respondent!;
     const shareable = request.body?.shareable;
     if (shareable !== 'all' && shareable !== 'host') return back(reply, 'planError=no-share');
     try {
-      await changeShareable(app.db, { surveyId, cityCode, id: idOf(request.params.id), shareable, actor: respondentActor(request) });
+      await changeShareable(app.db, { surveyId, cityCode, id: request.params.id, shareable, actor: respondentActor(request) });
     } catch (err) {
       if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
       throw err;
@@ -95,15 +100,15 @@ async function respondentPlanPages(app: FastifyInstance) {
     return back(reply, 'plan=shared');
   });
 
-  app.post<{ Params: { id: string }; Body: { do?: string; key?: string | string[]; version?: string } }>(
+  app.post<{ Params: { id: number }; Body: { do?: string; key?: string[]; version?: string } }>(
     '/respond/plans/:id/proposals',
-    { schema: { hide: true }, preHandler: [gate, app.csrfProtection] },
+    { schema: { hide: true, params: DocParams, body: ProposalsForm }, preHandler: [gate, app.csrfProtection] },
     async (request, reply) => {
       const { surveyId, cityCode } = request.respondent!;
-      const docId = idOf(request.params.id);
+      const docId = request.params.id;
       const body = request.body ?? {};
       const action = body.do ?? 'accept';
-      let keys = ([] as string[]).concat(body.key ?? []).map(String);
+      let keys = body.key ?? [];
       const version = Number.parseInt(String(body.version ?? ''), 10);
       try {
         if (action === 'accept-all' || action === 'reject-all') {
@@ -125,9 +130,9 @@ async function respondentPlanPages(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/respond/shared-plans/:id', { schema: { hide: true }, preHandler: gate }, async (request, reply) => {
+  app.get<{ Params: { id: number } }>('/respond/shared-plans/:id', { schema: { hide: true, params: DocParams }, preHandler: gate }, async (request, reply) => {
     const { surveyId, cityCode } = request.respondent!;
-    const id = idOf(request.params.id);
+    const id = request.params.id;
     const visible = (await listSharedPlans(app.db, surveyId, cityCode)).some((d) => d.id === id);
     const doc = visible ? await findPlanDocument(app.db, id) : undefined;
     if (!doc) {
