@@ -11,6 +11,7 @@ import planLibraryPages from './plans.js';
 import rosterPages from './roster.js';
 import rosterExportPages from './roster-export.js';
 import surveyPages from './surveys.js';
+import surveyRemovalPages from './survey-removal.js';
 
 const organiserPages: FastifyPluginAsync = async (app) => {
   setPageErrorHandler(app);
@@ -19,6 +20,7 @@ const organiserPages: FastifyPluginAsync = async (app) => {
   await app.register(rosterPages);
   await app.register(rosterExportPages);
   await app.register(surveyPages);
+  await app.register(surveyRemovalPages);
   await app.register(invitationPages);
   await app.register(dashboardPages);
   await app.register(auditPages);

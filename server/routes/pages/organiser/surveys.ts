@@ -257,7 +257,10 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       survey,
       participants,
       others,
-      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.band_index === i).length })),
+      // the host city is never counted in the results: the band counts leave it out and name it apart
+      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.band_index === i && !p.host).length })),
+      othersCount: participants.filter((p) => !p.host).length,
+      host: participants.find((p) => p.host),
       notice: request.query.notice,
       ...extra,
     });
