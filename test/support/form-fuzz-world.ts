@@ -220,6 +220,19 @@ export function formRoutes(): Record<string, FormRoute> {
         fc.constantFrom('rename', 'up', 'down', 'retire', 'restore').map((action): Pair[] => [['action', action], ['label', '名称を変えた対策'], ['category', '自治体の対策']]),
       ),
     },
+    '/organiser/surveys/:id/participants/:cityCode/remove': {
+      who: 'organiser',
+      page: `${setup}/participants`,
+      url: fc.tuple(param(fc.constant(String(setupSurvey))), param(fc.constantFrom('012041', '282049', NOT_IN_ROSTER, '012025', '282040'))).map(([id, c]) => `/organiser/surveys/${id}/participants/${c}/remove`),
+      body: formBody({ confirm: fc.constantFrom('yes', 'no', '', 'true') }, fc.constantFrom<Pair[]>([['confirm', 'yes']], [['confirm', 'no']])),
+    },
+    '/organiser/surveys/:id/delete': {
+      who: 'organiser',
+      page: setup,
+      // the set-up survey is open (409); junk ids are 400 or 404: no survey of the other checks is deleted
+      url: param(fc.constant(String(setupSurvey))).map((id) => `/organiser/surveys/${id}/delete`),
+      body: formBody({ confirm: fc.constantFrom('yes', '') }, fc.constant<Pair[]>([['confirm', 'yes']])),
+    },
     '/organiser/surveys/:id/participants': {
       who: 'organiser',
       page: `${setup}/participants`,
@@ -446,7 +459,9 @@ export const FORM_FUZZ_AREAS = {
   surveys: [
     '/organiser/surveys/:id',
     // moving measures before adding them: the lists stay short
-    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/status',
+    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures',
+    // removing participants before adding them: the add form puts them back
+    '/organiser/surveys/:id/participants/:cityCode/remove', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/delete', '/organiser/surveys/:id/status',
     // last: every survey it creates is read back by each later check
     '/organiser/surveys',
   ],

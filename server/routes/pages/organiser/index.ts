@@ -12,6 +12,7 @@ import rosterPages from './roster.js';
 import rosterExportPages from './roster-export.js';
 import surveyPages from './surveys.js';
 import surveyRemovalPages from './survey-removal.js';
+import surveyReviewPages from './survey-review.js';
 
 const organiserPages: FastifyPluginAsync = async (app) => {
   setPageErrorHandler(app);
@@ -21,6 +22,7 @@ const organiserPages: FastifyPluginAsync = async (app) => {
   await app.register(rosterExportPages);
   await app.register(surveyPages);
   await app.register(surveyRemovalPages);
+  await app.register(surveyReviewPages);
   await app.register(invitationPages);
   await app.register(dashboardPages);
   await app.register(auditPages);
