@@ -335,6 +335,17 @@ export function formRoutes(): Record<string, FormRoute> {
       file: { field: 'file', data: fc.record({ filename, data: fc.oneof(fc.constantFrom(...questionnaires), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), rosterCsv()) }) },
       version: () => demoVersion(RESPONDENT_CITY),
     },
+    '/organiser/surveys/:id/responses/:cityCode/questionnaire': {
+      who: 'organiser',
+      page: `/organiser/surveys/${DEMO}/responses/${RESPONDENT_CITY}/questionnaire`,
+      url: fc.tuple(param(fc.constant(String(DEMO))), param(fc.constantFrom(RESPONDENT_CITY, RESPONDENT_CITY, NOT_IN_ROSTER, KEYED_CITY))).map(([id, c]) => `/organiser/surveys/${id}/responses/${c}/questionnaire`),
+      body: fc.oneof(
+        formPairs({ confirm: fc.constantFrom('1', '0'), version: versionText, reason: text }),
+        fc.tuple(fc.nat(questionnaires.length - 1), versionText).map(([i, v]): Pair[] => [['confirm', '1'], ['workbook', questionnaires[i].toString('base64')], ['version', v]]),
+      ),
+      file: { field: 'file', data: fc.record({ filename, data: fc.oneof(fc.constantFrom(...questionnaires), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), rosterCsv()) }) },
+      version: () => demoVersion(RESPONDENT_CITY),
+    },
     '/respond/plans': {
       who: 'respondent',
       page: '/respond',
@@ -455,7 +466,7 @@ export async function fuzzFormRoute(path: string, runs: number): Promise<void> {
  */
 export const FORM_FUZZ_AREAS = {
   // the answer forms: the respondent's own, its Excel upload, and the organiser keying in a city's answers
-  answers: ['/r/:token', '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
+  answers: ['/r/:token', '/respond', '/respond/questionnaire', '/organiser/surveys/:id/responses/:cityCode/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
   surveys: [
     '/organiser/surveys/:id',
     // moving measures before adding them: the lists stay short

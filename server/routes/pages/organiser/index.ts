@@ -5,6 +5,7 @@ import accountPages from './accounts.js';
 import auditPages from './audit.js';
 import { setPageErrorHandler } from './common.js';
 import dashboardPages from './dashboard.js';
+import responseUploadPages from './response-upload.js';
 import invitationPages from './invitations.js';
 import loginPages from './login.js';
 import planLibraryPages from './plans.js';
@@ -25,6 +26,7 @@ const organiserPages: FastifyPluginAsync = async (app) => {
   await app.register(surveyReviewPages);
   await app.register(invitationPages);
   await app.register(dashboardPages);
+  await app.register(responseUploadPages);
   await app.register(auditPages);
   await app.register(planLibraryPages);
 };
