@@ -1,0 +1,64 @@
+// The roster import preview in headless Chromium on a narrow window: the rows in error are named above the table,
+// and prefecture names stay on one line (white-space: nowrap on that column).
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+let ctx: TestContext;
+let auth: { authorization: string };
+let browser: Browser;
+let base: string;
+
+const CSV = [
+  '団体コード,都道府県,市名,人口,人口基準日,照会先メールアドレス',
+  '462012,鹿児島県,鹿児島市,593128,2020-10-01,joho-kagoshima-shi-johoseisaku-ka@city.kagoshima.example.lg.jp',
+  '302015,和歌山県,和歌山市,約35万,2020-10-01,joho-wakayama-shi-johoseisaku-ka@city.wakayama.example.lg.jp',
+  '072036,福島県,郡山市,327692,2020-10-01,joho-koriyama-shi-johoseisaku-ka@city.koriyama.example.lg.jp',
+  '282048,兵庫県,誤りの市,100000,2020-10-01,',
+].join('\r\n');
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Debian の chromium が ${CHROMIUM} にありません（apt-get install chromium）。ブラウザでの確認は省略しません`);
+  ctx = await buildTestApp({ seed: true });
+  auth = await loginOrganiser(ctx);
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await ctx.close();
+});
+
+describe('roster import preview in a browser', () => {
+  it('names the rows in error above the table and keeps each prefecture on one line in a narrow window', async () => {
+    const page = await browser.newPage({ extraHTTPHeaders: auth, viewport: { width: 480, height: 900 } });
+    await page.goto(`${base}/organiser/roster/import`);
+    await page.setInputFiles('#roster-file', { name: '名簿.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await Promise.all([page.waitForURL(`${base}/organiser/roster/import`), page.getByRole('button', { name: '確認する' }).click()]);
+    await page.waitForSelector('.problem-rows');
+    expect(await page.locator('.problem-rows').textContent()).toBe('「3 行目、5 行目」に誤りがあります。');
+    const summaryBox = await page.locator('.error-summary').first().boundingBox();
+    const tableBox = await page.locator('table').first().boundingBox();
+    expect(summaryBox!.y).toBeLessThan(tableBox!.y);
+    // each prefecture's text is laid out as one line box, however narrow the window
+    const lines = await page.$$eval('tbody td.nowrap', (cells) =>
+      cells.map((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return { text: td.textContent, lines: tops.size };
+      }),
+    );
+    expect(lines.map((l) => l.text)).toEqual(['鹿児島県', '和歌山県', '福島県', '兵庫県']);
+    for (const l of lines) expect(l.lines, l.text ?? '').toBe(1);
+    await page.screenshot({ path: '/tmp/roster-import-preview.png', fullPage: true });
+    await page.close();
+  });
+});
