@@ -1,5 +1,5 @@
 // The roster import preview in headless Chromium on a narrow window: the rows in error are named above the table,
-// and prefecture names stay on one line (white-space: nowrap on that column).
+// and prefecture names (and codes and city names) stay on one line (white-space: nowrap on those columns).
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
@@ -56,7 +56,8 @@ describe('roster import preview in a browser', () => {
         return { text: td.textContent, lines: tops.size };
       }),
     );
-    expect(lines.map((l) => l.text)).toEqual(['鹿児島県', '和歌山県', '福島県', '兵庫県']);
+    // 団体コード, 都道府県 and 市名 of each row
+    expect(lines.map((l) => l.text)).toEqual(['462012', '鹿児島県', '鹿児島市', '302015', '和歌山県', '和歌山市', '072036', '福島県', '郡山市', '282048', '兵庫県', '誤りの市']);
     for (const l of lines) expect(l.lines, l.text ?? '').toBe(1);
     await page.screenshot({ path: '/tmp/roster-import-preview.png', fullPage: true });
     await page.close();
