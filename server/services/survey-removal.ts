@@ -61,7 +61,7 @@ export function removalWarning(check: RemovalCheck): string {
 export async function removeParticipant(db: Db, args: { surveyId: number; cityCode: string; confirm: boolean; actor: Actor }): Promise<{ participants: number }> {
   return inTransaction(db, async (trx) => {
     const check = await checkParticipantRemoval(trx, args.surveyId, args.cityCode);
-    if (check.needsConfirmation && !args.confirm) throw conflict(`${removalWarning(check)}。外す場合は、確認のうえ confirm=true を付けてください`);
+    if (check.needsConfirmation && !args.confirm) throw conflict(`${removalWarning(check)}。それでも外す場合は、確認画面で「回答を削除して外す」を押すか、API では ?confirm=true を付けてください`);
     const survey = await getSurveyOr404(trx, args.surveyId);
     const participant = (await listParticipants(trx, args.surveyId)).find((p) => p.city_code === args.cityCode)!;
     const response = check.responseStatus === null ? null : await getResponse(trx, args.surveyId, args.cityCode);
