@@ -137,6 +137,29 @@ describe('removing a participant', () => {
     expect(await codes(surveyId)).toEqual([TOYONAKA, NISHINOMIYA]);
   });
 
+  it('mail not yet sent to a removed city is dropped; mail already sent stays on record', async () => {
+    const id = await newSurvey('メールの取り消し', [HAKODATE, ASAHIKAWA]);
+    const cities = (await ctx.app.inject({ method: 'GET', url: '/api/v1/cities', headers: auth })).json().filter((c: { code: string }) => [HAKODATE, ASAHIKAWA].includes(c.code));
+    await ctx.app.inject({ method: 'PUT', url: '/api/v1/cities', headers: auth, payload: cities.map((c: object & { code: string }) => ({ ...c, email: `joho-${c.code}@example.lg.jp` })) });
+    const sent = await invite(ctx, auth, id, [HAKODATE, ASAHIKAWA], true);
+    expect(sent.map((s) => s.mail?.status)).toEqual(['outbox', 'outbox']); // no SMTP in this test: the 送信トレイ
+    const mail = () => ctx.database.db.selectFrom('mail_messages').select(['city_code', 'status']).where('survey_id', '=', id).orderBy('city_code').execute();
+    expect(await mail()).toEqual([{ city_code: HAKODATE, status: 'outbox' }, { city_code: ASAHIKAWA, status: 'outbox' }]);
+    expect((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/surveys/${id}/participants/${HAKODATE}`, headers: auth })).statusCode).toBe(200);
+    expect(await mail()).toEqual([{ city_code: ASAHIKAWA, status: 'outbox' }]);
+    const entry = (await listAudit(ctx.database.db, { entity: 'participant', entityId: `${id}:${HAKODATE}` }))[0];
+    expect(entry.after).toMatchObject({ unsentMailCancelled: 1 });
+  });
+
+  it('the OpenAPI document describes both DELETE routes', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const remove = doc.paths['/api/v1/surveys/{id}/participants/{cityCode}'].delete;
+    expect(remove.summary).toContain('照会先団体から外す');
+    expect(remove.description).toContain('?confirm=true');
+    expect(Object.keys(remove.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
+    expect(doc.paths['/api/v1/surveys/{id}'].delete.summary).toContain('準備中の調査のみ');
+  });
+
   it('a city without answers needs no confirmation on the page either', async () => {
     const confirm = await browser.get(`/organiser/surveys/${surveyId}/participants/${TOYONAKA}/remove`);
     expect(textOf(confirm.body)).not.toContain('この団体には回答があります');
