@@ -1,12 +1,25 @@
-// The roster import preview in headless Chromium on a narrow window: the rows in error are named above the table,
-// and prefecture names (and codes and city names) stay on one line (white-space: nowrap on those columns).
-import { existsSync } from 'node:fs';
+// This round's organiser pages in headless Chromium: the roster import preview on a narrow window (the rows in
+// error named above the table; prefecture names, codes and city names on one line: white-space: nowrap), and
+// axe-core (WCAG 2.1 AA) on the preview, the copied round's review with its <mark>s, and the removal pages.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  });
+}
 let ctx: TestContext;
 let auth: { authorization: string };
 let browser: Browser;
@@ -60,6 +73,30 @@ describe('roster import preview in a browser', () => {
     expect(lines.map((l) => l.text)).toEqual(['462012', '鹿児島県', '鹿児島市', '302015', '和歌山県', '和歌山市', '072036', '福島県', '郡山市', '282048', '兵庫県', '誤りの市']);
     for (const l of lines) expect(l.lines, l.text ?? '').toBe(1);
     await page.screenshot({ path: '/tmp/roster-import-preview.png', fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the round pages meet WCAG 2.1 AA', () => {
+  it('the copied round review (with its marks), the participants page and both confirmation pages', async () => {
+    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/surveys', headers: auth, payload: { title: '平成30年度 調査', hostCityCode: '282049', deadline: '2018-10-31', introText: '平成30年度に第4次計画を策定します。回答期限は2018年10月31日です。' } });
+    const previous = created.json().id as number;
+    await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${previous}/participants`, headers: auth, payload: { cityCodes: ['012025'] } });
+    const page = await browser.newPage({ extraHTTPHeaders: auth, viewport: { width: 1024, height: 900 } });
+    await page.goto(`${base}/organiser/surveys`);
+    await page.selectOption('select[name="source"]', String(previous));
+    await page.fill('input[name="title"]', '令和8年度 調査');
+    await page.fill('input[name="deadline"]', '2026-10-30');
+    await Promise.all([page.waitForURL(/\/review\?notice=/), page.getByRole('button', { name: /作成/ }).click()]);
+    expect(await page.locator('.review-body mark.previous-round').first().textContent()).toBe('平成30年度');
+    expect(await axeViolations(page)).toEqual([]);
+    const round = /\/organiser\/surveys\/(\d+)\/review/.exec(page.url())![1];
+    for (const path of [`/organiser/surveys/${round}/participants`, `/organiser/surveys/${round}/participants/012025/remove`, `/organiser/surveys/${round}/delete`]) {
+      const res = await page.goto(`${base}${path}`);
+      expect(res?.status(), path).toBe(200);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
     await page.close();
   });
 });
