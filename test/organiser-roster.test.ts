@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRosterRows, decodeCsv, parseCsv, parseRosterDate, parsePopulation } from '../server/domain/roster-import.js';
 import { listAudit } from '../server/repositories/audit.js';
-import { findCity } from '../server/repositories/cities.js';
+import { findCity, listCities } from '../server/repositories/cities.js';
 import { buildTestApp, type TestContext } from './helper.js';
 import { Browser, createAccount, textOf } from './organiser-support.js';
 
@@ -76,6 +76,15 @@ describe('importing through the console', () => {
     const text = textOf(res.body);
     expect(text).toContain('Shift_JIS');
     expect(text).toContain('3 行に誤りがあります');
+    // the rows in error are named at the top, before the table
+    expect(text).toContain('「3 行目、4 行目、5 行目」に誤りがあります。');
+    expect(text.indexOf('「3 行目、4 行目、5 行目」')).toBeLessThan(text.indexOf('取込内容の確認'));
+    expect(res.body).toContain('<a href="#row-4">4 行目</a>: 人口「約25万」が数値ではありません');
+    // prefecture names are kept on one line
+    expect(res.body).toContain('<th scope="col" class="nowrap">都道府県</th>');
+    expect(res.body).toContain('<td class="nowrap">兵庫県</td>');
+    const css = (await browser.get('/assets/site.css')).body;
+    expect(css).toContain('.nowrap { white-space: nowrap; }');
     expect(text).toMatch(/ 3 282048 .*検査数字が正しくありません（末尾は 9 のはずです）/);
     expect(text).toMatch(/ 4 012025 .*人口「約25万」が数値ではありません/);
     expect(text).toMatch(/ 5 282049 .*2 行目と重複しています/);
@@ -121,5 +130,32 @@ describe('importing through the console', () => {
     expect(textOf(bad.body)).toContain('人口は数値で入力してください');
     const audit = await listAudit(ctx.database.db, { entity: 'city', entityId: '272272' });
     expect(audit[0].actor).toBe('staff@city.example.lg.jp');
+  });
+
+  it('the roster exported as .xlsx, in the import\'s own columns, imports back to the same roster', async () => {
+    const roster = async () => (await listCities(ctx.database.db)).map(({ updated_at: _at, ...c }) => c);
+    const before = await roster();
+    const exported = await browser.get('/organiser/roster/export.xlsx');
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(exported.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(['団体コード', '都道府県', '市名', '市名カナ', '人口', '人口基準日', '照会先メールアドレス']);
+    expect(ws.rowCount).toBe(before.length + 1);
+    const hakodate = ws.getRow(before.findIndex((c) => c.code === '012025') + 2);
+    expect(hakodate.getCell(1).value).toBe('012025'); // text: Excel keeps the leading zero
+    expect(hakodate.getCell(5).value).toBe(251084);
+
+    // edit two cities after the export, then import the exported file: they are changed back, nothing else moves
+    await browser.post('/organiser/roster/282014', { prefecture: '兵庫県', name: '姫路市', population: '500000', populationDate: '', email: 'changed@himeji.example.lg.jp', nameKana: 'ヒメジ' });
+    await browser.post('/organiser/roster/012041', { prefecture: '北海道', name: '旭川市', population: '1', populationDate: '2025-01-01', email: '', nameKana: '' });
+    expect(await roster()).not.toEqual(before);
+    const preview = await browser.upload('/organiser/roster/import', '/organiser/roster/import', { field: 'file', filename: '団体名簿.xlsx', data: exported.rawPayload });
+    expect(preview.statusCode).toBe(200);
+    expect(textOf(preview.body)).toContain(`${before.length} 行（新規 0、変更 2）`);
+    const rows = /name="rows" value="([^"]*)"/.exec(preview.body)![1].replace(/&quot;/g, '"').replace(/&#x3D;/g, '=');
+    expect((await browser.post('/organiser/roster/import/confirm', { rows }, '/organiser/roster/import')).statusCode).toBe(303);
+    expect(await roster()).toEqual(before);
   });
 });

@@ -145,7 +145,7 @@ describe('tracking and corrections', () => {
     expect(stale.statusCode).toBe(409);
 
     const audit = textOf((await browser.get(`/organiser/audit?entity=response&surveyId=${roundId}&actor=staff`)).body);
-    expect(audit).toContain(`回答 ${roundId}:292010`);
+    expect(audit).toContain(`回答 奈良市（調査 ${roundId}）`);
     // the operation in Japanese, who did it by name, and the fields it changed
     expect(audit).toContain('送信');
     expect(audit).toMatch(/担当部署: （未回答） → 総務部 情報政策課/);

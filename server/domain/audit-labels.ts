@@ -11,6 +11,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   mail: 'メール',
   invitation: '依頼',
   plan_document: '計画書',
+  participant: '照会先団体',
 };
 
 const ACTION_LABELS: Record<string, string> = {
@@ -21,6 +22,8 @@ const ACTION_LABELS: Record<string, string> = {
   submit: '送信',
   'discard-changes': '送信後の変更の取り消し',
   'add-participants': '照会先団体の追加',
+  'remove-participant': '照会先団体から外す',
+  delete: '調査の削除',
   'issue-invitations': '依頼（個人用リンク）の発行',
   remind: '督促',
   'notify-results': '結果の送付',
@@ -79,6 +82,13 @@ function fieldChanges(before: Json, after: Json, labels: Record<string, string>)
     .map(([key, label]) => ({ label, before: text(before[key]), after: text(after[key]) }));
 }
 
+/** An action code as the filter of the audit page names it: 一時保存, 状態の変更（→ 結果公表）… */
+export function actionLabel(action: string): string {
+  const status = /^status:(.+)$/.exec(action);
+  if (status) return `状態の変更（→ ${statusLabel(status[1])}）`;
+  return ACTION_LABELS[action] ?? action;
+}
+
 /** One audit entry in Japanese: the operation and the fields it changed. */
 export function describeAudit(entry: { action: string; entity: string; before: unknown; after: unknown }): AuditDescription {
   const before = obj(entry.before);
@@ -88,7 +98,7 @@ export function describeAudit(entry: { action: string; entity: string; before: u
     const edition = typeof after?.edition === 'number' ? `（第${after.edition}版）` : '';
     return { operation: `状態の変更（${statusLabel(before?.status)} → ${statusLabel(status[1])}）${edition}`, changes: [] };
   }
-  const operation = ACTION_LABELS[entry.action] ?? entry.action;
+  const operation = actionLabel(entry.action);
   if (entry.entity === 'response') {
     const changed = Array.isArray(after?.changed) ? (after.changed as Array<{ label: string; before: string; after: string }>) : [];
     return {
@@ -98,6 +108,12 @@ export function describeAudit(entry: { action: string; entity: string; before: u
       source: after?.source === 'plan-document' ? `計画書「${text(after.fileName)}」の読み取り結果から反映` : undefined,
     };
   }
+  if (entry.entity === 'participant') {
+    const response = obj(before?.response);
+    const had = response ? `。${response.status === 'submitted' ? '送信済みの回答' : '一時保存中の回答'}を削除` : '';
+    return { operation: `${operation}（${text(before?.cityName)}${had}）`, changes: [] };
+  }
+  if (entry.entity === 'survey' && entry.action === 'delete') return { operation: `${operation}（${text(before?.title)}）`, changes: [] };
   if (entry.entity === 'survey') return { operation, changes: fieldChanges(before, after, SURVEY_FIELDS) };
   if (entry.entity === 'measure') {
     const label = text(after?.label ?? before?.label);
@@ -114,4 +130,22 @@ export function actorLabel(actor: { type: string; id: string }, names: { organis
   }
   if (actor.type === 'respondent') return `${names.cities.get(actor.id) ?? actor.id}（回答団体）`;
   return 'システム';
+}
+
+/** What an entry is about, as a person reads it: 回答 旭川市（調査 3）, 団体名簿 函館市（012025）, 調査 3 … */
+export function targetLabel(entry: { entity: string; entity_id: string }, names: { cities: Map<string, string> }): string {
+  const label = ENTITY_LABELS[entry.entity] ?? entry.entity;
+  const perCity = /^(\d+):(\d{6})$/.exec(entry.entity_id);
+  if (perCity) return `${label} ${names.cities.get(perCity[2]) ?? perCity[2]}（調査 ${perCity[1]}）`;
+  if (entry.entity === 'city') return `${label} ${names.cities.get(entry.entity_id) ?? ''}（${entry.entity_id}）`;
+  return `${label} ${entry.entity_id}`;
+}
+
+/** The changes of an entry on one line (for the CSV): 「名称: 旧 → 新」「…」, then the 修正理由 and the source. */
+export function describeChangesLine(d: AuditDescription): string {
+  return [
+    ...d.changes.map((c) => `${c.label}: ${c.before} → ${c.after}`),
+    ...(d.reason ? [`修正理由: ${d.reason}`] : []),
+    ...(d.source ? [d.source] : []),
+  ].join('\n');
 }

@@ -106,6 +106,8 @@ function cycleOrder(a: string, b: string): number {
 export interface PlanStatsOptions {
   /** 'respondent' (the default, what a publication shows) applies the listing rule; 'organiser' sees every bar */
   audience?: 'organiser' | 'respondent';
+  /** organiser only: name the anonymous cities (「姫路市（A市）」) with their plan names; respondents never see this */
+  realNames?: boolean;
 }
 
 export function buildPlanStats(surveyId: number, rows: PlanInput[], opts: PlanStatsOptions = {}): PlanStats {
@@ -118,6 +120,7 @@ export function buildPlanStats(surveyId: number, rows: PlanInput[], opts: PlanSt
     Math.max(0, ...rows.map((r) => bandOf(r) + 1)),
   );
   const barsWithheld = respondent && !rule.plansListed;
+  const realNames = !respondent && opts.realNames === true;
   // a public city's plan name may name a city that is not shown: masked as in the respondent workbook
   const masks = rows
     .filter((r) => r.disclosure !== 'public')
@@ -134,9 +137,9 @@ export function buildPlanStats(surveyId: number, rows: PlanInput[], opts: PlanSt
   const bars: TimelineBar[] = withPeriod
     .filter((r) => !barsWithheld && (r.disclosure === 'public' || r.disclosure === 'anonymous'))
     .map((r) => ({
-      name: r.disclosure === 'public' ? r.cityName : masked.get(r.cityCode)!,
+      name: r.disclosure === 'public' ? r.cityName : realNames ? `${r.cityName}（${masked.get(r.cityCode)!}）` : masked.get(r.cityCode)!,
       disclosure: r.disclosure as 'public' | 'anonymous',
-      planName: r.disclosure === 'public' && r.planName ? (respondent ? maskNames(r.planName, masks) : r.planName) : null,
+      planName: (r.disclosure === 'public' || realNames) && r.planName ? (respondent ? maskNames(r.planName, masks) : r.planName) : null,
       start: r.periodStart!,
       end: r.periodEnd!,
     }))

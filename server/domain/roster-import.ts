@@ -44,6 +44,23 @@ export const ROSTER_COLUMNS: Record<RosterField, string> = {
   nameKana: '市名カナ',
 };
 
+/** The columns of a roster export, in the order the import reads them back (CSV and .xlsx alike). */
+export const ROSTER_EXPORT_FIELDS: RosterField[] = ['code', 'prefecture', 'name', 'nameKana', 'population', 'populationDate', 'email'];
+
+/** One city as an export row, aligned with ROSTER_EXPORT_FIELDS (population as a number, the rest as text). */
+export function rosterExportRow(c: { code: string; prefecture: string; name: string; name_kana: string | null; population: number; population_date: string | null; email: string | null }): Array<string | number> {
+  const values: Record<RosterField, string | number> = {
+    code: c.code,
+    prefecture: c.prefecture,
+    name: c.name,
+    nameKana: c.name_kana ?? '',
+    population: c.population,
+    populationDate: c.population_date ?? '',
+    email: c.email ?? '',
+  };
+  return ROSTER_EXPORT_FIELDS.map((f) => values[f]);
+}
+
 const HEADER_ALIASES: Record<RosterField, string[]> = {
   code: ['団体コード', '全国地方公共団体コード', '地方公共団体コード', 'コード'],
   prefecture: ['都道府県', '都道府県名'],

@@ -108,3 +108,15 @@ export async function markOutboxSent(
   if (ids !== 'all') q = q.where('id', 'in', ids.length > 0 ? ids : [-1]);
   return q.returning(['id', 'kind', 'invitation_id']).execute();
 }
+
+/** Drops the messages to a city of a survey that have not gone out (queued or in the 送信トレイ); returns how many. */
+export async function cancelUnsentMail(db: Db, surveyId: number, cityCode: string): Promise<number> {
+  const rows = await db
+    .deleteFrom('mail_messages')
+    .where('survey_id', '=', surveyId)
+    .where('city_code', '=', cityCode)
+    .where('status', 'in', ['queued', 'outbox'])
+    .returning('id')
+    .execute();
+  return rows.length;
+}

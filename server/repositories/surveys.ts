@@ -94,3 +94,27 @@ export async function rebandParticipants(db: Db, surveyId: number, bandIndexFor:
     }
   }
 }
+
+/** Removes a city from a survey: its invitations, response and plan documents go with it (foreign keys cascade). */
+export async function deleteParticipant(db: Db, surveyId: number, cityCode: string): Promise<boolean> {
+  const rows = await db.deleteFrom('participants').where('survey_id', '=', surveyId).where('city_code', '=', cityCode).returning('city_code').execute();
+  return rows.length > 0;
+}
+
+/** Deletes a survey with everything that belongs to it (measures, participants, invitations, mail; cascades). */
+export async function deleteSurveyRow(db: Db, id: number): Promise<boolean> {
+  const rows = await db.deleteFrom('surveys').where('id', '=', id).returning('id').execute();
+  return rows.length > 0;
+}
+
+/** What a participant has given so far: its response row and its attached plan documents. */
+export async function participantFootprint(db: Db, surveyId: number, cityCode: string): Promise<{ responseStatus: 'draft' | 'submitted' | null; planDocuments: number }> {
+  const response = await db.selectFrom('responses').select('status').where('survey_id', '=', surveyId).where('city_code', '=', cityCode).executeTakeFirst();
+  const docs = await db
+    .selectFrom('plan_documents')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('survey_id', '=', surveyId)
+    .where('city_code', '=', cityCode)
+    .executeTakeFirstOrThrow();
+  return { responseStatus: response?.status ?? null, planDocuments: Number(docs.n) };
+}

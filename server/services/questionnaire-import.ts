@@ -80,7 +80,7 @@ function diff(before: ResponseAnswers, after: ResponseAnswers, measures: Array<{
 
 export async function importQuestionnaire(
   db: Db,
-  args: { surveyId: number; cityCode: string; body: unknown; dryRun: boolean; actor: Actor; secret: string; expectedVersion?: number; now: Date },
+  args: { surveyId: number; cityCode: string; body: unknown; dryRun: boolean; actor: Actor; secret: string; expectedVersion?: number; now: Date; reason?: string },
 ): Promise<ImportResult> {
   const measures = (await listMeasures(db, args.surveyId)).map((m) => ({ code: m.code, label: m.label }));
   const parsed = await readQuestionnaire(args.body, args, measures);
@@ -118,6 +118,6 @@ export async function importQuestionnaire(
   const changed = diff(current.model, answers, measures, parsed.cells);
   // Nothing to change on a response that exists: keep it as it is (a submitted response stays submitted).
   if (args.dryRun || (changed.length === 0 && current.status !== 'not_started')) return { status: current.status, version: current.version, saved: false, changed };
-  const saved = await saveResponse(db, { surveyId: args.surveyId, cityCode: args.cityCode, input: parsed.input, expectedVersion: current.version, actor: args.actor, now: args.now });
+  const saved = await saveResponse(db, { surveyId: args.surveyId, cityCode: args.cityCode, input: parsed.input, expectedVersion: current.version, actor: args.actor, now: args.now, reason: args.reason });
   return { status: saved.status, version: saved.version, saved: true, changed };
 }

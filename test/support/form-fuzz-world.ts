@@ -220,6 +220,19 @@ export function formRoutes(): Record<string, FormRoute> {
         fc.constantFrom('rename', 'up', 'down', 'retire', 'restore').map((action): Pair[] => [['action', action], ['label', '名称を変えた対策'], ['category', '自治体の対策']]),
       ),
     },
+    '/organiser/surveys/:id/participants/:cityCode/remove': {
+      who: 'organiser',
+      page: `${setup}/participants`,
+      url: fc.tuple(param(fc.constant(String(setupSurvey))), param(fc.constantFrom('012041', '282049', NOT_IN_ROSTER, '012025', '282040'))).map(([id, c]) => `/organiser/surveys/${id}/participants/${c}/remove`),
+      body: formBody({ confirm: fc.constantFrom('yes', 'no', '', 'true') }, fc.constantFrom<Pair[]>([['confirm', 'yes']], [['confirm', 'no']])),
+    },
+    '/organiser/surveys/:id/delete': {
+      who: 'organiser',
+      page: setup,
+      // the set-up survey is open (409); junk ids are 400 or 404: no survey of the other checks is deleted
+      url: param(fc.constant(String(setupSurvey))).map((id) => `/organiser/surveys/${id}/delete`),
+      body: formBody({ confirm: fc.constantFrom('yes', '') }, fc.constant<Pair[]>([['confirm', 'yes']])),
+    },
     '/organiser/surveys/:id/participants': {
       who: 'organiser',
       page: `${setup}/participants`,
@@ -317,6 +330,17 @@ export function formRoutes(): Record<string, FormRoute> {
       url: fc.constant('/respond/questionnaire'),
       body: fc.oneof(
         formPairs({ confirm: fc.constantFrom('1', '0'), version: versionText }),
+        fc.tuple(fc.nat(questionnaires.length - 1), versionText).map(([i, v]): Pair[] => [['confirm', '1'], ['workbook', questionnaires[i].toString('base64')], ['version', v]]),
+      ),
+      file: { field: 'file', data: fc.record({ filename, data: fc.oneof(fc.constantFrom(...questionnaires), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), rosterCsv()) }) },
+      version: () => demoVersion(RESPONDENT_CITY),
+    },
+    '/organiser/surveys/:id/responses/:cityCode/questionnaire': {
+      who: 'organiser',
+      page: `/organiser/surveys/${DEMO}/responses/${RESPONDENT_CITY}/questionnaire`,
+      url: fc.tuple(param(fc.constant(String(DEMO))), param(fc.constantFrom(RESPONDENT_CITY, RESPONDENT_CITY, NOT_IN_ROSTER, KEYED_CITY))).map(([id, c]) => `/organiser/surveys/${id}/responses/${c}/questionnaire`),
+      body: fc.oneof(
+        formPairs({ confirm: fc.constantFrom('1', '0'), version: versionText, reason: text }),
         fc.tuple(fc.nat(questionnaires.length - 1), versionText).map(([i, v]): Pair[] => [['confirm', '1'], ['workbook', questionnaires[i].toString('base64')], ['version', v]]),
       ),
       file: { field: 'file', data: fc.record({ filename, data: fc.oneof(fc.constantFrom(...questionnaires), fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)), rosterCsv()) }) },
@@ -442,11 +466,13 @@ export async function fuzzFormRoute(path: string, runs: number): Promise<void> {
  */
 export const FORM_FUZZ_AREAS = {
   // the answer forms: the respondent's own, its Excel upload, and the organiser keying in a city's answers
-  answers: ['/r/:token', '/respond', '/respond/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
+  answers: ['/r/:token', '/respond', '/respond/questionnaire', '/organiser/surveys/:id/responses/:cityCode/questionnaire', '/respond/plans', '/respond/plans/:id/proposals', '/respond/plans/:id/share', '/respond/plans/:id/remove', '/respond/merge', '/respond/discard', '/organiser/surveys/:id/responses/:cityCode'],
   surveys: [
     '/organiser/surveys/:id',
     // moving measures before adding them: the lists stay short
-    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/status',
+    '/organiser/surveys/:id/measures/:code', '/organiser/surveys/:id/measures',
+    // removing participants before adding them: the add form puts them back
+    '/organiser/surveys/:id/participants/:cityCode/remove', '/organiser/surveys/:id/participants', '/organiser/surveys/:id/delete', '/organiser/surveys/:id/status',
     // last: every survey it creates is read back by each later check
     '/organiser/surveys',
   ],

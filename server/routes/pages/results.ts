@@ -26,8 +26,8 @@ import { formBody, noticeQuery, SurveyPageParams, text } from '../../schemas/pag
 import { mailSummary, pageAuth, redirectWithNotice, renderPage } from './organiser/common.js';
 
 const HOST_MARKS = ANSWER_MARKS;
-type ResultsQuery = { sort?: string; category?: string; notice?: string };
-const ResultsPageQuery = noticeQuery({ sort: text(30), category: text(200) });
+type ResultsQuery = { sort?: string; category?: string; notice?: string; names?: string };
+const ResultsPageQuery = noticeQuery({ sort: text(30), category: text(200), names: text(10) });
 
 const rateText = (rate: number | null) => (rate === null ? '－' : `${rate.toFixed(2)}%`);
 const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Math.abs(n).toFixed(2)}`;
@@ -85,7 +85,15 @@ async function resultsContext(
   const category = query.category && categories.includes(query.category) ? query.category : undefined;
   const rows = arrangeMeasures(results.measures, { sort, category });
   const hasResponses = results.respondents > 0;
+  // the organiser may show the anonymous cities' real names on its own page; the default is what respondents see
+  const realNames = audience === 'organiser' && query.names === 'real';
+  const link = (names: string | undefined) => {
+    const q = new URLSearchParams(Object.entries({ sort: query.sort, category, names }).filter((kv): kv is [string, string] => typeof kv[1] === 'string' && kv[1] !== ''));
+    return `${baseUrl}${q.size > 0 ? `?${q}` : ''}#plan-heading`;
+  };
   return {
+    realNames,
+    namesToggle: audience === 'organiser' ? { asRespondents: link(undefined), real: link('real') } : undefined,
     title: `${survey.title} 集計結果`,
     survey: { id: survey.id, title: survey.title, statusLabel: SURVEY_STATUS_LABELS[survey.status] },
     published: survey.status === 'published',
@@ -104,7 +112,7 @@ async function resultsContext(
     columnCount: 5 + results.bands.length + (results.previousRound ? 1 : 0),
     charts: hasResponses ? { rate: rateChart(results), bands: bandComparisonChart(results) } : null,
     bandRateRows: bandRateRows(results),
-    plan: hasResponses ? planView(frozen?.planStats ?? (await computePlanStats(app.db, survey.id, { audience }))) : null,
+    plan: hasResponses ? planView(frozen?.planStats ?? (await computePlanStats(app.db, survey.id, { audience, realNames }))) : null,
   };
 }
 

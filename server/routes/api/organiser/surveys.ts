@@ -2,12 +2,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { organiserActor } from '../../../plugins/auth.js';
-import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
+import { CityCode, errorResponses, SurveyIdParams } from '../../../schemas/common.js';
 import { CreateSurveyBody, ParticipantsBody, PatchSurveyBody, SurveySchema } from '../../../schemas/surveys.js';
 import { listMeasures, listSurveys } from '../../../repositories/surveys.js';
 import { addMeasure, editMeasure } from '../../../services/survey-copy.js';
 import { notFound } from '../../../domain/errors.js';
 import { addSurveyParticipants, createSurvey, patchSurvey, surveyView } from '../../../services/surveys.js';
+import { deleteDraftSurvey, removeParticipant } from '../../../services/survey-removal.js';
 
 const MeasureCodeParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }) });
 const MeasureOut = Type.Object({ code: Type.String(), category: Type.String(), label: Type.String(), position: Type.Integer(), retired: Type.Boolean() });
@@ -153,6 +154,46 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => addSurveyParticipants(app.db, request.params.id, request.body.cityCodes, organiserActor(request)),
+  );
+
+  app.delete(
+    '/api/v1/surveys/:id/participants/:cityCode',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: '照会先団体から外す（依頼のリンクは直ちに無効、未送信のメールは取り消し。監査ログに残る）',
+        description:
+          '回答（一時保存を含む）も計画書もない団体はそのまま外します。回答か計画書がある団体は、`?confirm=true` を付けたときだけ外し（回答と計画書は削除され、' +
+          '内容は監査ログに残ります）、付けないときは 409 と日本語の説明を返します。本市は外せません（409）。結果公表中の調査では外せません（409。先に公表を取り下げます）。',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: SurveyIdParams.properties.id, cityCode: CityCode }),
+        querystring: Type.Object({ confirm: Type.Optional(Type.Boolean({ description: '回答・計画書がある団体も外す' })) }),
+        response: {
+          200: Type.Object({ participants: Type.Integer({ description: '外した後の照会先団体の数（本市を含む）' }) }),
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) =>
+      removeParticipant(app.db, { surveyId: request.params.id, cityCode: request.params.cityCode, confirm: request.query.confirm === true, actor: organiserActor(request) }),
+  );
+
+  app.delete(
+    '/api/v1/surveys/:id',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: '調査の削除（一度も公開していない準備中の調査のみ。それ以外は 409）',
+        description: '対策・照会先団体・依頼（個人用リンク）・未送信のメールも削除します。削除した調査のリンクは使えなくなります。監査ログに調査の内容が残ります。',
+        security: [{ bearer: [] }],
+        params: SurveyIdParams,
+        response: { 204: Type.Null({ description: '削除しました' }), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deleteDraftSurvey(app.db, { surveyId: request.params.id, actor: organiserActor(request) });
+      return reply.code(204).send(null);
+    },
   );
 };
 

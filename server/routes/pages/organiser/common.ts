@@ -19,7 +19,7 @@ const NAV: Array<NavItem & { adminOnly?: boolean }> = [
 
 /** The survey's own menu (partials/organiser-survey-nav.hbs); `also` are the sub-pages that belong to an item. */
 const SURVEY_NAV: Array<{ path: string; label: string; also?: string[] }> = [
-  { path: '', label: '設定・状態', also: ['/status'] },
+  { path: '', label: '設定・状態', also: ['/status', '/review'] },
   { path: '/measures', label: '対策' },
   { path: '/participants', label: '照会先団体' },
   { path: '/invitations', label: '依頼・メール', also: ['/mail-texts', '/reminders'] },

@@ -17,6 +17,15 @@ import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.j
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 type Upload = { filename: string; data: Buffer };
+const SHOWN_PROBLEM_ROWS = 20;
+
+/** 「35 行目、43 行目」に誤りがあります。 (the first rows in error, named at the top of the preview) */
+function problemRowsSentence(rowNumbers: number[]): string {
+  if (rowNumbers.length === 0) return '';
+  const named = rowNumbers.slice(0, SHOWN_PROBLEM_ROWS).map((n) => `${n} 行目`).join('、');
+  const more = rowNumbers.length > SHOWN_PROBLEM_ROWS ? `ほか ${rowNumbers.length - SHOWN_PROBLEM_ROWS} 行` : '';
+  return `「${named}」${more}に誤りがあります。`;
+}
 type CityForm = { name?: string; prefecture?: string; population?: string; populationDate?: string; email?: string; nameKana?: string };
 // a file part arrives as { filename, data }; the same field sent as text (no file chosen) is a string
 const UploadField = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Unsafe<Upload>({ type: 'object', required: ['filename', 'data'] })]));
@@ -57,7 +66,8 @@ const rosterPages: FastifyPluginAsync = async (app) => {
       const checked = await readRosterUpload(file.filename, file.data);
       const rows = await previewRoster(app.db, checked);
       const clean = importIsClean(checked);
-      const problemCount = rows.filter((r) => r.problems.length > 0).length;
+      const problemRows = rows.filter((r) => r.problems.length > 0);
+      const problemCount = problemRows.length;
       return renderPage(request, reply.code(clean ? 200 : 422), 'pages/organiser/roster-import.hbs', {
         title: '団体名簿の取込（確認）',
         filename: file.filename,
@@ -65,6 +75,9 @@ const rosterPages: FastifyPluginAsync = async (app) => {
         preview: rows,
         fileProblems: checked.fileProblems,
         problemCount,
+        problemRowsSentence: problemRowsSentence(problemRows.map((r) => r.rowNumber)),
+        problemRows: problemRows.slice(0, SHOWN_PROBLEM_ROWS).map((r) => ({ rowNumber: r.rowNumber, problems: r.problems.join('／') })),
+        moreProblemRows: Math.max(0, problemCount - SHOWN_PROBLEM_ROWS),
         clean,
         counts: { total: rows.length, new: rows.filter((r) => r.change === 'new').length, changed: rows.filter((r) => r.change === 'changed').length },
         rowsJson: clean ? JSON.stringify(rows.map((r) => r.city)) : undefined,

@@ -90,7 +90,10 @@ const surveyPages: FastifyPluginAsync = async (app) => {
         form.source === 'template' || form.source === ''
           ? await createSurvey(app.db, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode }, actor)
           : await copySurvey(app.db, Number(form.source), { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode || undefined }, actor);
-      return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました`);
+      // a copied round shows first the texts it took over, with the previous round's years marked
+      return survey.copied_from_survey_id === null
+        ? redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました`)
+        : redirectWithNotice(reply, `/organiser/surveys/${survey.id}/review`, `調査「${survey.title}」を作成しました。前回から引き継いだ文面を確認してください`);
     } catch (err) {
       return showList(request, reply.code(400), { errors: formErrors(err), form });
     }
@@ -266,7 +269,10 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       survey,
       participants,
       others,
-      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.band_index === i).length })),
+      // the host city is never counted in the results: the band counts leave it out and name it apart
+      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.band_index === i && !p.host).length })),
+      othersCount: participants.filter((p) => !p.host).length,
+      host: participants.find((p) => p.host),
       notice: request.query.notice,
       ...extra,
     });

@@ -18,16 +18,26 @@ const UploadForm = formBody({ file: UploadField, workbook: text(Math.ceil((MAX_U
 const NO_STORE = 'no-store';
 const TITLE = 'Excel の調査票で回答する';
 
+/** The multipart set-up of a questionnaire upload form (the respondent's and the organiser's). */
+export const QUESTIONNAIRE_MULTIPART = {
+  attachFieldsToBody: 'keyValues' as const,
+  // the confirm step carries the workbook back base64-encoded (4/3 of its size)
+  // fields: _csrf, workbook, version, confirm, reason (and the file): a handful of parts, never 1,000
+  limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 6, parts: 7, fieldSize: Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024, headerPairs: 20 },
+  onFile: async (part: { filename: string; toBuffer(): Promise<Buffer> }) => {
+    (part as unknown as { value: Upload }).value = { filename: part.filename, data: await part.toBuffer() };
+  },
+};
+
+/** What the upload template shows around the form, for the respondent (the default) or the organiser. */
+export const RESPONDENT_UPLOAD_PAGE = {
+  action: '/respond/questionnaire',
+  downloadHref: '/api/v1/response/questionnaire.xlsx',
+  back: { href: '/respond', label: '回答画面へ戻る' },
+};
+
 async function questionnaireUploadPages(app: FastifyInstance) {
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    // the confirm step carries the workbook back base64-encoded (4/3 of its size)
-    // fields: _csrf, workbook, version, confirm (and the file): a handful of parts, never 1,000
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 6, parts: 7, fieldSize: Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 1024, headerPairs: 20 },
-    onFile: async (part) => {
-      (part as unknown as { value: Upload }).value = { filename: part.filename, data: await part.toBuffer() };
-    },
-  });
+  await app.register(multipart, QUESTIONNAIRE_MULTIPART);
 
   async function respondent(request: FastifyRequest, reply: FastifyReply) {
     const r = await app.findRespondent(request, { cookieOnly: true });
@@ -43,7 +53,7 @@ async function questionnaireUploadPages(app: FastifyInstance) {
   }
 
   const render = (reply: FastifyReply, data: { status?: number; errors?: Array<{ message: string }>; errorTitle?: string; preview?: ImportResult; workbook?: string; notice?: string }) =>
-    reply.code(data.status ?? 200).header('cache-control', NO_STORE).view('pages/questionnaire/upload.hbs', { title: TITLE, csrf: reply.generateCsrf(), ...data });
+    reply.code(data.status ?? 200).header('cache-control', NO_STORE).view('pages/questionnaire/upload.hbs', { title: TITLE, heading: TITLE, page: RESPONDENT_UPLOAD_PAGE, csrfToken: reply.generateCsrf(), ...data });
 
   app.get<{ Querystring: { saved?: string } }>('/respond/questionnaire', { schema: { hide: true, querystring: Type.Object({ saved: text(10) }) } }, async (request, reply) => {
     if (!(await respondent(request, reply))) return reply;

@@ -159,7 +159,7 @@ async function respondentPages(app: FastifyInstance) {
   async function linkState(token: string, record: boolean, reply: FastifyReply) {
     const opened = await openInvitation(app.db, token, { record, now: app.clock() });
     if (opened.state === 'unknown') {
-      await message(reply, 404, 'リンクが見つかりません', 'このリンクは無効です。メールに記載されたリンクを、途中で切れていないか確認して、もう一度開いてください。');
+      await message(reply, 404, 'リンクが見つかりません', 'このリンクは無効です。メールに記載されたリンクを、途中で切れていないか確認して、もう一度開いてください。照会元がこの照会を取り消した場合（照会先から外した、調査を削除した）も、このリンクは使えません。ご不明な点は、依頼メールに記載の問い合わせ先へお問い合わせください。');
       return undefined;
     }
     if (opened.state === 'revoked') {
