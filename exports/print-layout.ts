@@ -9,8 +9,9 @@ export const ROW_PADDING = 1.5;
 /** The height of a row of one line of 10 pt text. */
 export const SINGLE_LINE_ROW = LINE_HEIGHT + ROW_PADDING;
 
-// Half-width: ASCII and Latin-1 (control characters never reach a cell: safe-cell.ts removes them), half-width katakana and symbols (U+FF61–U+FFDC), and the general punctuation
-// that Japanese fonts draw narrow. Everything else (kana, kanji, full-width forms, 「」、。・) is full-width.
+// Half-width: ASCII and Latin-1 (control characters never reach a cell: safe-cell.ts removes them), half-width
+// katakana and symbols (U+FF61–U+FFDC), and the spaces and hyphens that Japanese fonts draw narrow. Everything
+// else (kana, kanji, full-width forms, 「」、。・…) is full-width.
 const HALF_WIDTH = /[\u0020-\u00ff\u2000-\u200f\u2010-\u2012\uff61-\uffdc\uffe8-\uffee]/;
 
 /** The width a text takes in a column, in Excel column-width units: a full-width character counts 2, a half-width 1. */
