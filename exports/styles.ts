@@ -97,9 +97,12 @@ export function setPrintArea(ws: { pageSetup: Partial<Worksheet['pageSetup']> },
   ws.pageSetup.printArea = `A$1:${columnLetters(lastColumn)}$${Math.max(1, lastRow)}`;
 }
 
-/** Manual page breaks before the given rows (1-based): exceljs records a break after a row. */
+/**
+ * Manual page breaks before the given rows (1-based): exceljs records a break after a row. Its default extent
+ * (max="16838") is past the last column; the break is given the sheet's full width (XFD, max="16383") as Excel writes it.
+ */
 export function setRowPageStarts(ws: Pick<Worksheet, 'getRow'>, firstRows: number[]): void {
-  for (const r of firstRows) ws.getRow(r - 1).addPageBreak();
+  for (const r of firstRows) ws.getRow(r - 1).addPageBreak(0, 16384);
 }
 
 /** A Date shifted so that Excel (which has no time zones) shows Japan time. */
