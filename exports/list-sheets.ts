@@ -127,7 +127,7 @@ export function answersLayout(results: ResultsData, audience: ListOptions['audie
   const fixed = organiser
     ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時', '調査結果の取扱い', '担当部署', '担当者名（カナ）', '電話番号（直通）', 'メールアドレス（所属）', '計画の有無']
     : ['市名', '人口区分', '計画の有無'];
-  const fixedWidths = organiser ? [9, 14, 9, 10, 24, 9, 16, 26, 22, 16, 14, 24, 10] : [11, 12, 8];
+  const fixedWidths = organiser ? [9, 14, 9, 10, 24, 9, 16, 26, 22, 20, 14, 28, 10] : [11, 12, 8];
   const frozenColumns = organiser ? 2 : 1;
   const widths = [...fixedWidths, ...results.measures.map(() => ANSWERS_MEASURE_WIDTH)];
   // On paper: the city's details, then one category of measures per page, each with the city columns repeated.
