@@ -60,7 +60,8 @@ export function putBodyRow(ws: Worksheet, row: number, values: CellInput[], layo
   const wraps = cells.map((cell, c) => {
     const text = typeof cell.value === 'string' ? cell.value : '';
     const width = layout.widths[c] ?? 10;
-    if (displayWidth(text) <= width) return false;
+    // (most cells are short: a text of n characters is at most 2n units wide, so only longer ones are measured)
+    if (text.length * 2 <= width || displayWidth(text) <= width) return false;
     wrapped.push({ text, width });
     return true;
   });
