@@ -1,6 +1,8 @@
 // The questionnaire workbook (調査票.xlsx) prefilled with a city's current answers: instructions on top,
 // 質問1–3, the measure table (answer in the same row as the measure), dropdowns on exact cells, labels
 // locked, input cells unlocked, and a hidden sheet naming the survey and city with the platform's signature.
+// On paper: A4 portrait, one page wide, rows as tall as their wrapped texts, a question group or the heading of
+// the measure table never parted from what follows, the table's header repeated on every page.
 import type { Cell, DataValidation, Worksheet } from 'exceljs';
 import { answerLabel, disclosureLabel, japaneseDate, latestNumberLabel, nextPlanLabel } from './format.js';
 import {
@@ -15,7 +17,8 @@ import {
 } from './questionnaire-layout.js';
 import { newWorkbook } from './results-workbook.js';
 import { type CellInput, put } from './safe-cell.js';
-import { FILLS, headerCell, styleCell, TITLE_FONT } from './styles.js';
+import { printableArea, type PrintRow, rowHeight, rowPageStarts, SINGLE_LINE_ROW, type WrappedCell } from './print-layout.js';
+import { FILLS, headerCell, setPrintArea, setRowPageStarts, sheetSetup, styleCell, TITLE_FONT } from './styles.js';
 import type { ResponseAnswers } from './types.js';
 
 export interface QuestionnaireData {
@@ -87,62 +90,85 @@ function addMetaSheet(data: QuestionnaireData, wb: ReturnType<typeof newWorkbook
   void meta.protect('', { selectLockedCells: true, selectUnlockedCells: true });
 }
 
+/** Column widths of 調査票: 番号/分類, 質問/対策, 対策コード, 回答. */
+const WIDTHS = { [COL.id]: 12, [COL.label]: 56, [COL.code]: 7, [COL.answer]: 30 } as Record<number, number>;
+const SHEET_WIDTH = WIDTHS[COL.id] + WIDTHS[COL.label] + WIDTHS[COL.code] + WIDTHS[COL.answer];
+
+const cellText = (v: CellInput) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
 export function buildQuestionnaire(data: QuestionnaireData) {
   const wb = newWorkbook(`${data.survey.title} 調査票`);
-  const ws: Worksheet = wb.addWorksheet(QUESTIONNAIRE_SHEET, { properties: { defaultRowHeight: 18 } });
-  ws.getColumn(COL.id).width = 12;
-  ws.getColumn(COL.label).width = 56;
-  ws.getColumn(COL.code).width = 7;
-  ws.getColumn(COL.answer).width = 30;
+  const ws: Worksheet = wb.addWorksheet(QUESTIONNAIRE_SHEET, { properties: { defaultRowHeight: SINGLE_LINE_ROW } });
+  for (const [col, width] of Object.entries(WIDTHS)) ws.getColumn(Number(col)).width = width;
+  // every row's printed height, and whether it must stay on the page of the row before (a heading with its table)
+  const printRows: PrintRow[] = [];
+  const height = (row: number, cells: WrappedCell[], keepWithPrevious = false) => {
+    ws.getRow(row).height = rowHeight(cells);
+    printRows[row - 1] = { height: ws.getRow(row).height, keepWithPrevious };
+  };
+  /** A line of text across the whole sheet (A:D), wrapped. */
+  const line = (row: number, text: string, opts: { bold?: boolean; fontSize?: number } = {}) => {
+    const cell = styleCell(put(ws, row, 1, text), { border: false, bold: opts.bold, wrap: true });
+    if (opts.fontSize) cell.font = TITLE_FONT;
+    ws.mergeCells(row, 1, row, 4);
+    height(row, [{ text, width: SHEET_WIDTH, fontSize: opts.fontSize }]);
+  };
 
-  put(ws, 1, 1, '情報化計画の策定状況に関する調査票').font = TITLE_FONT;
-  styleCell(put(ws, 2, 1, `${data.survey.title}（照会元: ${data.survey.hostCityName}、回答期限: ${japaneseDate(data.survey.deadline)}）`), { border: false });
-  INSTRUCTIONS.forEach((text, i) => {
-    styleCell(put(ws, 3 + i, 1, text), { border: false });
-    ws.mergeCells(3 + i, 1, 3 + i, 4);
-  });
-  styleCell(put(ws, 6, 1, `このファイルは ${data.city.name}（団体コード ${data.city.code}）専用です。シート名や行・列を変更しないでください。`), { border: false, bold: true });
-  ws.mergeCells(6, 1, 6, 4);
+  line(1, '情報化計画の策定状況に関する調査票', { fontSize: TITLE_FONT.size });
+  line(2, `${data.survey.title}（照会元: ${data.survey.hostCityName}、回答期限: ${japaneseDate(data.survey.deadline)}）`);
+  INSTRUCTIONS.forEach((text, i) => line(3 + i, text));
+  line(6, `このファイルは ${data.city.name}（団体コード ${data.city.code}）専用です。シート名や行・列を変更しないでください。`, { bold: true });
+  height(7, []);
 
   let row = 8;
   QUESTION_GROUPS.forEach((group, g) => {
-    styleCell(put(ws, row, 1, group.heading), { bold: true, border: false });
-    ws.mergeCells(row, 1, row, 4);
+    line(row, group.heading, { bold: true });
     row++;
     if (g === 0) {
       styleCell(put(ws, row, COL.id, '1-1'), { center: true });
       styleCell(put(ws, row, COL.label, '市名'));
       styleCell(put(ws, row, COL.answer, data.city.name));
+      height(row, [], true);
       row++;
     }
     for (const q of group.questions) {
       styleCell(put(ws, row, COL.id, q.id), { center: true });
       styleCell(put(ws, row, COL.label, q.label), { wrap: true });
-      const cell = put(ws, row, COL.answer, prefill(q, data.answers));
+      const answer = prefill(q, data.answers);
+      const cell = put(ws, row, COL.answer, answer);
       inputCell(cell, q.choices ? listValidation(Object.keys(q.choices), q.label) : undefined);
-      if (q.label.length > 30) ws.getRow(row).height = 30;
+      height(row, [{ text: q.label, width: WIDTHS[COL.label] }, { text: cellText(answer), width: WIDTHS[COL.answer] }], true);
       row++;
     }
+    height(row, []);
     row++;
   });
 
-  styleCell(put(ws, row, 1, MEASURES_HEADING), { bold: true, border: false });
-  ws.mergeCells(row, 1, row, 4);
+  line(row, MEASURES_HEADING, { bold: true });
   row++;
   const headerRow = row;
   ['分類', '対策', '番号', '実施状況'].forEach((h, i) => headerCell(put(ws, row, i + 1, h)));
+  height(row, [], true);
   row++;
   const measureValidation = listValidation(Object.keys(MEASURE_CHOICES), '実施状況');
-  for (const m of data.measures) {
+  data.measures.forEach((m, i) => {
     styleCell(put(ws, row, COL.id, m.category), { wrap: true });
     styleCell(put(ws, row, COL.label, m.label), { wrap: true });
     styleCell(put(ws, row, COL.code, m.code), { center: true });
     inputCell(put(ws, row, COL.answer, answerLabel(data.answers.measures[m.code])), measureValidation);
+    // the heading and the table's header never end a page without the first measures under them
+    height(row, [{ text: m.category, width: WIDTHS[COL.id] }, { text: m.label, width: WIDTHS[COL.label] }], i < 2);
     row++;
-  }
-  styleCell(put(ws, row + 1, 1, '質問は以上です。ご協力ありがとうございました。'), { border: false });
+  });
+  height(row, []);
+  line(row + 1, '質問は以上です。ご協力ありがとうございました。');
 
-  ws.pageSetup = { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${headerRow}:${headerRow}` };
+  const setup = sheetSetup({ title: data.survey.title, orientation: 'portrait', headerRows: headerRow, printTitleFrom: headerRow });
+  ws.pageSetup = setup.pageSetup;
+  ws.headerFooter = setup.headerFooter;
+  setPrintArea(ws, row + 1, COL.answer);
+  const starts = rowPageStarts(printRows, { pageHeight: printableArea('portrait').height, firstPageTop: 0, repeatedHeight: ws.getRow(headerRow).height });
+  setRowPageStarts(ws, starts.map((i) => i + 1));
   void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
   addMetaSheet(data, wb);
   return wb;

@@ -38,7 +38,7 @@ export function buildRespondentWorkbook(data: RespondentWorkbookData): ExcelJS.W
     answers: ownAnswers,
     differs: own ? differsFromBand(data.results, own.bandIndex, ownAnswers) : new Set(),
   });
-  addBreakdownSheet(wb, data.results);
+  addBreakdownSheet(wb, data.results, data.survey.title);
 
   const view = disclosureView(data.survey.id, data.participants, data.results.bands.length);
   const mask = (text: string) => maskNames(text, view.masks);
@@ -64,7 +64,7 @@ export function buildRespondentWorkbook(data: RespondentWorkbookData): ExcelJS.W
       : withheldBands.length > 0
         ? `${withheldBands.join('・')}は、${SMALL_GROUP_MESSAGE}`
         : '';
-  addAnswersSheet(wb, data.results, answerRows, { audience: 'respondent', footnote: [base, answersNote].filter(Boolean).join('') });
-  addPlansSheet(wb, planRows, { audience: 'respondent', footnote: view.rule.plansListed ? base : SMALL_GROUP_MESSAGE });
+  addAnswersSheet(wb, data.results, answerRows, { audience: 'respondent', title: data.survey.title, footnote: [base, answersNote].filter(Boolean).join('') });
+  addPlansSheet(wb, planRows, { audience: 'respondent', title: data.survey.title, footnote: view.rule.plansListed ? base : SMALL_GROUP_MESSAGE });
   return wb;
 }

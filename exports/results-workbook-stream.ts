@@ -7,9 +7,10 @@ import ExcelJS from 'exceljs';
 // @ts-expect-error exceljs ships no types for its xforms
 import PrintOptionsXform from 'exceljs/lib/xlsx/xform/sheet/print-options-xform.js';
 import { addBreakdownSheet, putProgressHeader, putProgressRow, putProgressSummary, PROGRESS_LAYOUT } from './detail-sheets.js';
-import { answersLayout, answersRow, type ListRow, listedInPlans, plansLayout, plansRow, putBodyCell, putTableHeader } from './list-sheets.js';
+import { answersLayout, answersRow, type ListRow, listedInPlans, listSetup, plansLayout, plansRow, putBodyRow, putTableHeader } from './list-sheets.js';
+import { colBreaksXml, columnPageStartsOf, setColumnPageStarts } from './page-breaks.js';
 import { JAPANESE_DEFAULT_FONT } from './serialise.js';
-import { sheetSetup } from './styles.js';
+import { setPrintArea, sheetSetup } from './styles.js';
 import { addSummarySheet } from './summary-sheet.js';
 import type { ParticipantRecord, ResultsData, SurveyInfo } from './types.js';
 
@@ -21,15 +22,26 @@ const asWorksheet = (ws: SheetWriter) => ws as unknown as ExcelJS.Worksheet;
 
 /**
  * exceljs's streaming worksheet leaves out <printOptions> (horizontalCentered …): write it where the in-memory
- * writer does, just before <pageMargins>, so that the sheets print centred as buildResultsWorkbook's do.
+ * writer does, just before <pageMargins>, so that the sheets print centred as buildResultsWorkbook's do. And the
+ * column page breaks (page-breaks.ts), which no exceljs writer knows, right after the row breaks.
  */
 function withPrintOptions(ws: SheetWriter): SheetWriter {
-  const writer = ws as unknown as { _writePageMargins: () => void; pageSetup: ExcelJS.PageSetup; stream: { write: (xml: string) => void } };
+  const writer = ws as unknown as {
+    _writePageMargins: () => void;
+    _writeRowBreaks: () => void;
+    pageSetup: ExcelJS.PageSetup;
+    stream: { write: (xml: string) => void };
+  };
   const writeMargins = writer._writePageMargins.bind(writer);
   writer._writePageMargins = () => {
     const { showRowColHeaders, showGridLines, horizontalCentered, verticalCentered } = writer.pageSetup;
     writer.stream.write(new PrintOptionsXform().toXml({ showRowColHeaders, showGridLines, horizontalCentered, verticalCentered }));
     writeMargins();
+  };
+  const writeRowBreaks = writer._writeRowBreaks.bind(writer);
+  writer._writeRowBreaks = () => {
+    writeRowBreaks();
+    writer.stream.write(colBreaksXml(columnPageStartsOf(ws)));
   };
   return ws;
 }
@@ -51,11 +63,15 @@ function copySheet(wb: WorkbookWriter, src: ExcelJS.Worksheet): void {
     });
   });
   for (const range of (src.model as { merges: string[] }).merges) ws.mergeCells(range);
+  (ws as unknown as { rowBreaks: unknown[] }).rowBreaks = [...(src as unknown as { rowBreaks: unknown[] }).rowBreaks];
+  setColumnPageStarts(ws, columnPageStartsOf(src));
   ws.commit();
 }
 
-function listSheet(wb: WorkbookWriter, name: string, frozenColumns: number): SheetWriter {
-  return withPrintOptions(wb.addWorksheet(name, sheetSetup({ headerRows: 1, frozenColumns }) as Partial<ExcelJS.AddWorksheetOptions>));
+function listSheet(wb: WorkbookWriter, name: string, setup: ReturnType<typeof sheetSetup>, columnPageStarts: number[] = []): SheetWriter {
+  const ws = withPrintOptions(wb.addWorksheet(name, setup as Partial<ExcelJS.AddWorksheetOptions>));
+  setColumnPageStarts(ws, columnPageStarts);
+  return ws;
 }
 
 export async function writeResultsWorkbook(stream: Writable, survey: SurveyInfo, results: ResultsData, pages: AsyncIterable<ParticipantRecord[]>): Promise<void> {
@@ -68,14 +84,16 @@ export async function writeResultsWorkbook(stream: Writable, survey: SurveyInfo,
 
   const small = new ExcelJS.Workbook();
   addSummarySheet(small, survey, results);
-  addBreakdownSheet(small, results);
+  addBreakdownSheet(small, results, survey.title);
   small.eachSheet((ws) => copySheet(wb, ws));
 
-  const answersSheet = listSheet(wb, '回答一覧', answersLayout(results, 'organiser').frozenColumns);
-  const plansSheet = listSheet(wb, '計画一覧', plansLayout('organiser').frozenColumns);
-  const progressSheet = listSheet(wb, PROGRESS_LAYOUT.name, PROGRESS_LAYOUT.frozenColumns);
-  putTableHeader(asWorksheet(answersSheet), answersLayout(results, 'organiser'));
-  putTableHeader(asWorksheet(plansSheet), plansLayout('organiser'));
+  const answers = answersLayout(results, 'organiser');
+  const plans = plansLayout('organiser');
+  const answersSheet = listSheet(wb, answers.name, listSetup(answers, survey.title), answers.columnPageStarts);
+  const plansSheet = listSheet(wb, plans.name, listSetup(plans, survey.title));
+  const progressSheet = listSheet(wb, PROGRESS_LAYOUT.name, sheetSetup({ title: survey.title, headerRows: 1, frozenColumns: PROGRESS_LAYOUT.frozenColumns }));
+  putTableHeader(asWorksheet(answersSheet), answers);
+  putTableHeader(asWorksheet(plansSheet), plans);
   putProgressHeader(asWorksheet(progressSheet));
   for (const ws of [answersSheet, plansSheet, progressSheet]) ws.getRow(1).commit();
 
@@ -86,10 +104,10 @@ export async function writeResultsWorkbook(stream: Writable, survey: SurveyInfo,
   for await (const page of pages) {
     for (const record of page) {
       const row: ListRow = { record, displayName: record.cityName, mask: (text) => text, bandLabel: results.bands[record.bandIndex]?.label ?? '' };
-      answersRow(results, row, 'organiser').forEach((v, c) => putBodyCell(asWorksheet(answersSheet), answersRowNo, c + 1, v));
+      putBodyRow(asWorksheet(answersSheet), answersRowNo, answersRow(results, row, 'organiser'), answers);
       answersSheet.getRow(answersRowNo++).commit();
       if (record.answers && listedInPlans(row)) {
-        plansRow(row, 'organiser').forEach((v, c) => putBodyCell(asWorksheet(plansSheet), plansRowNo, c + 1, v));
+        putBodyRow(asWorksheet(plansSheet), plansRowNo, plansRow(row, 'organiser'), plans);
         plansSheet.getRow(plansRowNo++).commit();
       }
       putProgressRow(asWorksheet(progressSheet), participants + 2, record);
@@ -99,5 +117,9 @@ export async function writeResultsWorkbook(stream: Writable, survey: SurveyInfo,
     }
   }
   putProgressSummary(asWorksheet(progressSheet), participants + 3, participants, submitted);
+  // the print areas are names of the workbook, written when it is committed
+  setPrintArea(answersSheet, answersRowNo - 1, answers.headers.length);
+  setPrintArea(plansSheet, plansRowNo - 1, plans.headers.length);
+  setPrintArea(progressSheet, participants + 3, PROGRESS_LAYOUT.headers.length);
   await wb.commit();
 }

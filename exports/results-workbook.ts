@@ -18,15 +18,15 @@ export function buildResultsWorkbook(data: OrganiserWorkbookData): ExcelJS.Workb
   const wb = newWorkbook(data.survey.title);
   wb.created = wb.modified = new Date(`${data.survey.date}T00:00:00Z`);
   addSummarySheet(wb, data.survey, data.results);
-  addBreakdownSheet(wb, data.results);
+  addBreakdownSheet(wb, data.results, data.survey.title);
   const rows: ListRow[] = data.participants.map((record) => ({
     record,
     displayName: record.cityName,
     mask: (text) => text,
     bandLabel: data.results.bands[record.bandIndex]?.label ?? '',
   }));
-  addAnswersSheet(wb, data.results, rows, { audience: 'organiser' });
-  addPlansSheet(wb, rows.filter((r) => r.record.answers), { audience: 'organiser' });
-  addProgressSheet(wb, data.participants);
+  addAnswersSheet(wb, data.results, rows, { audience: 'organiser', title: data.survey.title });
+  addPlansSheet(wb, rows.filter((r) => r.record.answers), { audience: 'organiser', title: data.survey.title });
+  addProgressSheet(wb, data.participants, data.survey.title);
   return wb;
 }

@@ -1,5 +1,5 @@
 // How large an uploaded workbook may be, derived from what it has to hold: the 調査票 from its own layout
-// (questionnaire.ts writes 31 rows plus one per measure, in columns A–D, with 8 merges and one print title),
+// (questionnaire.ts writes 31 rows plus one per measure, in columns A–D, with 11 merges, a print area and print titles),
 // the roster from the number of cities a survey can have. Anything bigger is refused before it is parsed.
 import { MAX_UNCOMPRESSED_BYTES } from './upload-guard.js';
 import { ROSTER_MAX_COLUMNS, ROSTER_MAX_ROWS } from '../server/domain/roster-import.js';

@@ -113,12 +113,33 @@ describe.each([
       for (let c = 1; c <= expected.columnCount; c++) expect(actual.getColumn(c).width, `${expected.name} column ${c}`).toBe(expected.getColumn(c).width);
       expect(actual.views, expected.name).toEqual(expected.views);
       const print = (ws: ExcelJS.Worksheet) => {
-        const { paperSize, orientation, fitToPage, fitToWidth, fitToHeight, printTitlesRow, horizontalCentered, margins } = ws.pageSetup;
-        return { paperSize, orientation, fitToPage, fitToWidth, fitToHeight, printTitlesRow, horizontalCentered, margins, footer: ws.headerFooter.oddFooter };
+        const { paperSize, orientation, fitToPage, fitToWidth, fitToHeight, scale, pageOrder, printArea, printTitlesRow, printTitlesColumn, horizontalCentered, showGridLines, margins } = ws.pageSetup;
+        return {
+          paperSize, orientation, fitToPage, fitToWidth, fitToHeight, scale, pageOrder, printArea, printTitlesRow, printTitlesColumn, horizontalCentered, showGridLines, margins,
+          header: ws.headerFooter.oddHeader,
+          footer: ws.headerFooter.oddFooter,
+        };
       };
       expect(print(actual), expected.name).toEqual(print(expected));
       expect(actual.properties.defaultRowHeight, expected.name).toBe(expected.properties.defaultRowHeight);
     }
+  });
+
+  it('breaks the printed pages at the same rows and columns (集計表 between its measures, 回答一覧 by category)', async () => {
+    const breaks = async (bytes: Buffer) => {
+      const zip = await JSZip.loadAsync(bytes);
+      const found: string[] = [];
+      for (let n = 1; n <= 5; n++) {
+        const xml = await zip.file(`xl/worksheets/sheet${n}.xml`)!.async('string');
+        found.push([...xml.matchAll(/<(rowBreaks|colBreaks)[^>]*>.*?<\/\1>/g)].map((m) => m[0]).join(''));
+      }
+      return found;
+    };
+    const inMemoryBytes = await workbookToBuffer(buildResultsWorkbook(await organiserWorkbookData(ctx.database.db, surveyId, NOW)));
+    const expected = await breaks(inMemoryBytes);
+    expect(expected[0]).toContain('<rowBreaks');
+    expect(expected[2]).toContain('<colBreaks');
+    expect(await breaks(streamedBytes)).toEqual(expected);
   });
 
   it('lists the host city first, then the others in city-code order, with the formula-like note made text', () => {

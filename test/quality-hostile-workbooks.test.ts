@@ -117,7 +117,9 @@ describe('the package is checked against the layout before any parser sees it', 
     const scan = await scanXlsx(genuineQuestionnaire, limits, { readSheet: '管理情報' });
     expect(scan.problem).toBeNull();
     expect(scan.sheetNames).toEqual(['調査票', '管理情報']);
-    expect(scan.figures).toMatchObject({ sheets: 2, maxRow: 77, maxColumn: 4, merges: 8, mergedCells: 32, validatedCells: 49, definedNames: 1 });
+    // 11 merges of A:D (the title, the survey line, the three instructions, the city line, three group headings, the
+    // measure heading, the closing line); the defined names are the print area and the print titles
+    expect(scan.figures).toMatchObject({ sheets: 2, maxRow: 77, maxColumn: 4, merges: 11, mergedCells: 44, validatedCells: 49, definedNames: 2 });
     expect(scan.figures.cells).toBeLessThan(limits.maxCells / 10);
     expect(scan.cells).toMatchObject({ A1: 'format', A2: 'surveyId', A3: 'cityCode', B3: TOYONAKA, A4: 'signature' });
     expect(scan.cells.B4).toMatch(/^[0-9a-f]{32}$/);
