@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { ROSTER_COLUMNS, ROSTER_EXPORT_FIELDS, rosterExportRow } from '../server/domain/roster-import.js';
 import { put } from './safe-cell.js';
-import { headerCell, setupSheet, styleCell } from './styles.js';
+import { headerCell, setPrintArea, setupSheet, styleCell } from './styles.js';
 
 type RosterCity = Parameters<typeof rosterExportRow>[0];
 
@@ -23,6 +23,7 @@ export function buildRosterWorkbook(cities: RosterCity[]): ExcelJS.Workbook {
       if (field === 'population') cell.alignment = { ...cell.alignment, horizontal: 'right' };
     });
   });
-  setupSheet(ws, { headerRows: 1 });
+  setupSheet(ws, { title: '団体名簿', headerRows: 1, gridLines: true });
+  setPrintArea(ws, cities.length + 1, ROSTER_EXPORT_FIELDS.length);
   return wb;
 }
