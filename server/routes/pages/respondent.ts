@@ -9,7 +9,7 @@ import { DomainError, type FieldError } from '../../domain/errors.js';
 import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import { deadlinePassed } from '../../domain/deadlines.js';
 import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../domain/response.js';
-import { differences, responseFields } from '../../domain/response-fields.js';
+import { differences, RESPONSE_FIELDS, responseFields } from '../../domain/response-fields.js';
 import { toErrorReply } from '../../plugins/errors.js';
 import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
 import { findCity } from '../../repositories/cities.js';
@@ -50,11 +50,9 @@ async function respondentPages(app: FastifyInstance) {
     if (!body || typeof body !== 'object' || request.method !== 'POST') return [];
     const measures = surveyId ? await listMeasures(app.db, surveyId).catch(() => []) : [];
     const values = valuesFromBody(body, measures);
-    const labels: Record<string, string> = {
-      department: '担当部署', personKana: '担当者名（カナ）', phone: '電話番号', email: 'メールアドレス', planName: '計画名称', latestNumber: '最新番号',
-      updateCycleYears: '更新頻度', periodStart: '計画期間（開始年度）', periodEnd: '計画期間（終了年度）', notes: '備考',
-    };
-    const lines = Object.entries(labels).map(([key, label]) => ({ label, value: String(values[key as keyof FormValues] ?? '') })).filter((l) => l.value.trim() !== '');
+    // the fields typed as text (choices are not shown), under their labels in the change lists
+    const typed = RESPONSE_FIELDS.filter((f) => f.kind !== 'choice' && f.kind !== 'yesNo');
+    const lines = typed.map((f) => ({ label: f.label as string, value: String(values[f.form.name] ?? '') })).filter((l) => l.value.trim() !== '');
     const answered = measures.filter((m) => values.measures[m.code]).map((m) => ({ label: m.label, value: { implemented: '実施済', studying: '検討中', none: '未実施' }[values.measures[m.code] as 'none'] ?? values.measures[m.code] }));
     return [...lines, ...answered];
   }
