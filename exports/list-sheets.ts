@@ -1,20 +1,14 @@
 // 回答一覧 (one row per city with every answer) and 計画一覧 (the plans), for the organiser (every
 // participant, contact details and disclosure shown) or for a respondent (only what disclosure allows).
+// The answer columns are the field table's (domain/response-fields.ts), each with its header and width.
 import type { Style, Workbook, Worksheet } from 'exceljs';
 import { statusLabel } from './detail-sheets.js';
-import {
-  answerLabel,
-  disclosureLabel,
-  hasPlanLabel,
-  latestNumberLabel,
-  nextPlanLabel,
-  periodSeireki,
-  periodWareki,
-  updateCycleLabel,
-} from './format.js';
+import type { ResponseAnswers } from '../server/domain/response.js';
+import { companionValue, type FieldKind, fieldValue, type ListColumn, RESPONSE_FIELDS, type ResponseFieldSpec } from '../server/domain/response-fields.js';
+import { answerLabel, hasPlanLabel, latestNumberLabel, periodSeireki, periodWareki, updateCycleLabel } from './format.js';
 import { type CellInput, put } from './safe-cell.js';
 import { DATE_TIME_FORMAT, headerCell, jstDate, setupSheet, styleCell } from './styles.js';
-import type { ParticipantRecord, ResultsData } from './types.js';
+import type { ParticipantRecord, PlanAnswers, ResultsData, WorkbookAnswers } from './types.js';
 
 export interface ListRow {
   record: ParticipantRecord;
@@ -68,36 +62,65 @@ function writeTable(wb: Workbook, layout: TableLayout, rows: CellInput[][], opts
   setupSheet(ws, { headerRows: 1, frozenColumns: layout.frozenColumns });
 }
 
-export function answersLayout(results: ResultsData, audience: ListOptions['audience']): TableLayout {
+/** A column of a list that shows a field of the table (domain/response-fields.ts). */
+interface FieldColumn {
+  field: ResponseFieldSpec;
+  column: ListColumn;
+}
+
+/** A list's field columns for an audience, in table order, the lead ones first. */
+export function fieldColumns(sheet: 'answers' | 'plans', audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): FieldColumn[] {
+  const columns = fields.flatMap((field) => {
+    const spec: ListColumn | readonly ListColumn[] | undefined = field.lists?.[sheet];
+    const list: readonly ListColumn[] = spec === undefined ? [] : 'header' in spec ? [spec] : spec;
+    return list.filter((c) => audience === 'organiser' || !c.organiserOnly).map((column) => ({ field, column }));
+  });
+  return [...columns.filter((c) => c.column.lead), ...columns.filter((c) => !c.column.lead)];
+}
+
+const choiceLabel = (f: ResponseFieldSpec, value: unknown) => f.choices?.find((c) => c.value === value)?.label ?? '';
+
+/** Each kind's value as a list cell. */
+const CELLS: Record<FieldKind, (f: ResponseFieldSpec, value: unknown, a: WorkbookAnswers) => CellInput> = {
+  text: (_f, v) => (v as string | undefined) ?? '',
+  yesNo: (_f, v) => hasPlanLabel((v ?? null) as boolean | null),
+  choice: choiceLabel,
+  latestNumber: (_f, v) => latestNumberLabel((v ?? null) as PlanAnswers['latestNumber']),
+  updateCycle: (f, v, a) => updateCycleLabel({ updateCycleYears: (v ?? null) as number | null, updateCycleIrregular: companionValue(a as ResponseAnswers, f) === true }),
+  year: (_f, v) => (v ?? '') as CellInput,
+};
+const FORMATS: Record<NonNullable<ListColumn['format']>, (a: WorkbookAnswers) => CellInput> = {
+  periodWareki: (a) => periodWareki(a.plan),
+  periodSeireki: (a) => periodSeireki(a.plan),
+};
+
+/** A field column's cell: '' when there are no answers to show. */
+function fieldCell({ field, column }: FieldColumn, a: WorkbookAnswers | null | undefined): CellInput {
+  if (!a) return '';
+  return column.format ? FORMATS[column.format](a) : CELLS[field.kind](field, fieldValue(a as ResponseAnswers, field.path), a);
+}
+
+export function answersLayout(results: ResultsData, audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): TableLayout {
   const organiser = audience === 'organiser';
-  const fixed = organiser
-    ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時', '調査結果の取扱い', '担当部署', '担当者名（カナ）', '電話番号（直通）', 'メールアドレス（所属）', '計画の有無']
-    : ['市名', '人口区分', '計画の有無'];
-  const widths = organiser ? [9, 11, 9, 10, 14, 9, 16, 16, 22, 16, 14, 24, 7] : [11, 14, 7];
-  return { name: '回答一覧', headers: [...fixed, ...results.measures.map((m) => m.label)], widths: [...widths, ...results.measures.map(() => 8)], frozenColumns: organiser ? 2 : 1 };
+  const columns = fieldColumns('answers', audience, fields);
+  const fixed = organiser ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時'] : ['市名', '人口区分'];
+  const widths = organiser ? [9, 11, 9, 10, 14, 9, 16] : [11, 14];
+  return {
+    name: '回答一覧',
+    headers: [...fixed, ...columns.map((c) => c.column.header), ...results.measures.map((m) => m.label)],
+    widths: [...widths, ...columns.map((c) => c.column.width), ...results.measures.map(() => 8)],
+    frozenColumns: organiser ? 2 : 1,
+  };
 }
 
 /** One row of 回答一覧. */
-export function answersRow(results: ResultsData, { record: p, displayName, mask, bandLabel }: ListRow, audience: ListOptions['audience']): CellInput[] {
+export function answersRow(results: ResultsData, { record: p, displayName, mask, bandLabel }: ListRow, audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): CellInput[] {
   const a = p.answers;
-  const head: CellInput[] =
+  const fixed: CellInput[] =
     audience === 'organiser'
-      ? [
-          p.cityCode,
-          p.isHost ? `${p.cityName}（本市）` : p.cityName,
-          p.prefecture,
-          p.population,
-          bandLabel,
-          statusLabel(p.status),
-          jstDate(p.submittedAt),
-          disclosureLabel(a?.disclosure ?? null),
-          a?.contact.department ?? '',
-          a?.contact.personKana ?? '',
-          a?.contact.phone ?? '',
-          a?.contact.email ?? '',
-          hasPlanLabel(a?.plan.hasPlan ?? null),
-        ]
-      : [displayName, bandLabel, hasPlanLabel(a?.plan.hasPlan ?? null)];
+      ? [p.cityCode, p.isHost ? `${p.cityName}（本市）` : p.cityName, p.prefecture, p.population, bandLabel, statusLabel(p.status), jstDate(p.submittedAt)]
+      : [displayName, bandLabel];
+  const head = [...fixed, ...fieldColumns('answers', audience, fields).map((c) => fieldCell(c, a))];
   return [...head.map((v) => (typeof v === 'string' ? mask(v) : v)), ...results.measures.map((m) => answerLabel(a?.measures[m.code]))];
 }
 
@@ -113,41 +136,23 @@ function planStatus(p: ParticipantRecord): string {
 /** Cities that have not saved anything have no plan to list. */
 export const listedInPlans = (row: ListRow) => row.record.status !== 'not_started';
 
-export function plansLayout(audience: ListOptions['audience']): TableLayout {
+export function plansLayout(audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): TableLayout {
   const organiser = audience === 'organiser';
-  const headers = [
-    ...(organiser ? ['団体コード'] : []),
-    '市名',
-    '計画の有無',
-    '計画名称',
-    '最新番号',
-    '更新頻度',
-    '計画期間（和暦）',
-    '計画期間（西暦）',
-    '次期計画',
-    '備考',
-    ...(organiser ? ['調査結果の取扱い', '回答の状態'] : []),
-  ];
-  const widths = [...(organiser ? [9] : []), 11, 7, 30, 8, 9, 24, 14, 12, 30, ...(organiser ? [26, 32] : [])];
+  const columns = fieldColumns('plans', audience, fields);
+  const headers = [...(organiser ? ['団体コード'] : []), '市名', ...columns.map((c) => c.column.header), ...(organiser ? ['回答の状態'] : [])];
+  const widths = [...(organiser ? [9] : []), 11, ...columns.map((c) => c.column.width), ...(organiser ? [32] : [])];
   return { name: '計画一覧', headers, widths, frozenColumns: organiser ? 2 : 1 };
 }
 
-/** One row of 計画一覧. */
-export function plansRow({ record: p, displayName, mask }: ListRow, audience: ListOptions['audience']): CellInput[] {
+/** One row of 計画一覧: only submitted answers are shown (a draft is marked, its plan left out). */
+export function plansRow({ record: p, displayName, mask }: ListRow, audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): CellInput[] {
   const organiser = audience === 'organiser';
-  const plan = p.status === 'submitted' ? p.answers?.plan : undefined;
+  const a = p.status === 'submitted' ? p.answers : null;
   const values: CellInput[] = [
     ...(organiser ? [p.cityCode] : []),
     displayName,
-    hasPlanLabel(plan?.hasPlan ?? null),
-    plan?.name ?? '',
-    latestNumberLabel(plan?.latestNumber ?? null),
-    plan ? updateCycleLabel(plan) : '',
-    plan ? periodWareki(plan) : '',
-    plan ? periodSeireki(plan) : '',
-    nextPlanLabel(plan?.nextPlan ?? null),
-    plan?.notes ?? '',
-    ...(organiser ? [disclosureLabel(p.status === 'submitted' ? (p.answers?.disclosure ?? null) : null), planStatus(p)] : []),
+    ...fieldColumns('plans', audience, fields).map((c) => fieldCell(c, a)),
+    ...(organiser ? [planStatus(p)] : []),
   ];
   return values.map((v) => (typeof v === 'string' ? mask(v) : v));
 }
