@@ -61,6 +61,11 @@ export interface ResponseFieldSpec {
   questionnaire: { id: string; label: string };
   /** the columns of the workbook lists */
   lists?: { answers?: ListColumn; plans?: readonly ListColumn[] };
+  /**
+   * the line of the summary (confirmation page, read-only view, receipt mail): its label, what an unanswered field
+   * reads (default 「（未回答）」), and for a range the field of its end (shown as 「start ～ end」)
+   */
+  summary?: { label: string; empty?: string; through?: string };
 }
 
 const labelled = <T extends string>(values: readonly T[], labels: Record<T, string>) => values.map((value) => ({ value, label: labels[value] }));
@@ -70,18 +75,21 @@ export const RESPONSE_FIELDS = [
     path: '/contact/department', label: '担当部署', kind: 'text', description: '担当部署（部課等名）', maxLength: { max: 200, name: '担当部署' },
     form: { name: 'department', id: 'f-department', slot: 'contact', label: '担当部署（部課等名）', hint: '例: 総務局 情報管理部 情報企画課', autocomplete: 'organization-title' },
     questionnaire: { id: '1-2', label: '担当部署（部課等名）' },
+    summary: { label: '担当部署（部課等名）', empty: '' },
     lists: { answers: { header: '担当部署', width: 22, organiserOnly: true } },
   },
   {
     path: '/contact/personKana', label: '担当者名（カナ）', kind: 'text', description: '担当者名（カナ）', maxLength: { max: 100, name: '担当者名（カナ）' },
     form: { name: 'personKana', id: 'f-personKana', slot: 'contact', label: '担当者名（カナ）', hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。半角カナは全角に直して保存します' },
     questionnaire: { id: '1-3', label: '担当者名（カナ）' },
+    summary: { label: '担当者名（カナ）', empty: '' },
     lists: { answers: { header: '担当者名（カナ）', width: 16, organiserOnly: true } },
   },
   {
     path: '/contact/phone', label: '電話番号（直通）', kind: 'text', description: '電話番号（直通）', maxLength: { max: 40, name: '電話番号' },
     form: { name: 'phone', id: 'f-phone', slot: 'contact', label: '電話番号（直通）', type: 'tel', hint: '例: 0798-35-3151（全角の数字・ハイフンでも入力できます）', autocomplete: 'tel' },
     questionnaire: { id: '1-4', label: '電話番号（直通）' },
+    summary: { label: '電話番号（直通）', empty: '' },
     lists: { answers: { header: '電話番号（直通）', width: 14, organiserOnly: true } },
   },
   {
@@ -91,6 +99,7 @@ export const RESPONSE_FIELDS = [
       receiptHint: '例: joho@city.example.lg.jp（送信時に、照会先のメールアドレスと、それと同じドメインのこのアドレスへ受付のメールをお送りします）',
     },
     questionnaire: { id: '1-5', label: 'メールアドレス（所属）' },
+    summary: { label: 'メールアドレス（所属）', empty: '' },
     lists: { answers: { header: 'メールアドレス（所属）', width: 24, organiserOnly: true } },
   },
   {
@@ -104,12 +113,14 @@ export const RESPONSE_FIELDS = [
     path: '/plan/name', label: '計画名称', kind: 'text', description: '計画名称', maxLength: { max: 300, name: '計画名称' },
     form: { name: 'planName', id: 'f-planName', slot: 'planFields', label: '計画名称', hint: '例: 西宮市情報化推進計画' },
     questionnaire: { id: '2-2', label: '計画名称を教えてください。' },
+    summary: { label: '計画名称' },
     lists: { plans: [{ header: '計画名称', width: 30 }] },
   },
   {
     path: '/plan/latestNumber', label: '最新番号', kind: 'latestNumber', description: '最新番号: "第4次" / "第四次" / 4',
     form: { name: 'latestNumber', id: 'f-latestNumber', slot: 'planFields', label: '最新番号', hint: '例: 第4次（「第四次」「4」でも入力できます）' },
     questionnaire: { id: '2-3', label: '最新番号を教えてください（例: 第4次）。' },
+    summary: { label: '最新番号' },
     lists: { plans: [{ header: '最新番号', width: 8 }] },
   },
   {
@@ -117,12 +128,14 @@ export const RESPONSE_FIELDS = [
     companion: { key: 'updateCycleIrregular', formName: 'updateCycleIrregular', description: '更新頻度が不定期' },
     form: { name: 'updateCycleYears', id: 'f-updateCycleYears', slot: 'updateCycle', label: '更新頻度（年ごと）', hint: '1〜20 の年数（例: 5）。定まっていない場合は下の「不定期」を選んでください' },
     questionnaire: { id: '2-4', label: '更新頻度を教えてください（年数。定まっていない場合は「不定期」）。' },
+    summary: { label: '更新頻度' },
     lists: { plans: [{ header: '更新頻度', width: 9 }] },
   },
   {
     path: '/plan/periodStart', label: '計画期間（開始年度）', kind: 'year',
     form: { name: 'periodStart', id: 'f-periodStart', slot: 'period', label: '開始年度', hint: '西暦（例: 2014）または和暦（例: 平成26年度、H26、令和2年度、R2）' },
     questionnaire: { id: '2-5', label: '最新の計画の期間: 開始年度（例: 2014 または 平成26年度）' },
+    summary: { label: '最新の計画が対象とする期間', through: '/plan/periodEnd' },
     lists: { plans: [{ header: '計画期間（和暦）', width: 24, format: 'periodWareki' }, { header: '計画期間（西暦）', width: 14, format: 'periodSeireki' }] },
   },
   {
@@ -136,18 +149,21 @@ export const RESPONSE_FIELDS = [
     path: '/plan/nextPlan', label: '次期計画', kind: 'choice', choices: labelled(NEXT_PLANS, NEXT_PLAN_LABELS),
     form: { name: 'nextPlan', id: 'f-nextPlan', slot: 'nextPlan' },
     questionnaire: { id: '2-7', label: '次期計画の策定予定について教えてください。' },
+    summary: { label: '次期計画の策定予定' },
     lists: { plans: [{ header: '次期計画', width: 12 }] },
   },
   {
     path: '/plan/notes', label: '備考', kind: 'text', description: '備考', maxLength: { max: 2000, name: '備考' },
     form: { name: 'notes', id: 'f-notes', slot: 'notes', label: '備考', multiline: true, hint: '任意' },
     questionnaire: { id: '2-8', label: '備考' },
+    summary: { label: '備考', empty: 'なし' },
     lists: { plans: [{ header: '備考', width: 30 }] },
   },
   {
     path: '/disclosure', label: '調査結果の取扱い', kind: 'choice', choices: labelled(DISCLOSURES, DISCLOSURE_LABELS),
     form: { name: 'disclosure', id: 'f-disclosure', slot: 'disclosure' },
     questionnaire: { id: '3-1', label: '御回答をいただいた自治体様に調査結果を送付させていただく予定です。その際の、貴市の調査結果の取扱いについて、選択してください。' },
+    summary: { label: '調査結果の取扱い' },
     lists: { answers: { header: '調査結果の取扱い', width: 16, organiserOnly: true, lead: true }, plans: [{ header: '調査結果の取扱い', width: 26, organiserOnly: true }] },
   },
 ] as const satisfies readonly ResponseFieldSpec[];
