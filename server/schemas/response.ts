@@ -49,9 +49,9 @@ type GroupOutput<G extends string> = { [F in Field as KeyIn<F, G>]: ReturnType<(
 type TopField = Extract<Field, { path: '/disclosure' }>;
 
 /** A group's properties (contact, plan) in table order, each field followed by its companion. */
-function groupProperties(group: 'contact' | 'plan', side: 'input' | 'output'): TProperties {
+function groupProperties(group: 'contact' | 'plan', side: 'input' | 'output', fields: readonly ResponseFieldSpec[]): TProperties {
   const props: TProperties = {};
-  for (const f of RESPONSE_FIELDS as readonly ResponseFieldSpec[]) {
+  for (const f of fields) {
     const { group: g, key } = fieldLocation(f.path);
     if (g !== group) continue;
     props[key] = side === 'input' ? Type.Optional(INPUT[f.kind](f)) : OUTPUT[f.kind](f);
@@ -59,25 +59,40 @@ function groupProperties(group: 'contact' | 'plan', side: 'input' | 'output'): T
   }
   return props;
 }
-const inputGroup = <G extends 'contact' | 'plan'>(g: G) => Type.Object(groupProperties(g, 'input'), { additionalProperties: false }) as unknown as TObject<GroupInput<G>>;
-const outputGroup = <G extends 'contact' | 'plan'>(g: G) => Type.Object(groupProperties(g, 'output')) as unknown as TObject<GroupOutput<G>>;
-const DISCLOSURE = RESPONSE_FIELDS.find((f) => f.path === '/disclosure') as TopField;
+const inputGroup = <G extends 'contact' | 'plan'>(g: G, fields: readonly ResponseFieldSpec[]) =>
+  Type.Object(groupProperties(g, 'input', fields), { additionalProperties: false }) as unknown as TObject<GroupInput<G>>;
+const outputGroup = <G extends 'contact' | 'plan'>(g: G, fields: readonly ResponseFieldSpec[]) => Type.Object(groupProperties(g, 'output', fields)) as unknown as TObject<GroupOutput<G>>;
+const disclosureOf = (fields: readonly ResponseFieldSpec[]) => fields.find((f) => f.path === '/disclosure') as TopField;
+
+const inputSchema = (fields: readonly ResponseFieldSpec[]) =>
+  Type.Object(
+    {
+      version: Type.Optional(Type.Integer({ minimum: 0, description: '最後に読んだ版（楽観的排他制御）' })),
+      contact: Type.Optional(inputGroup('contact', fields)),
+      plan: Type.Optional(inputGroup('plan', fields)),
+      disclosure: Type.Optional(INPUT[disclosureOf(fields).kind](disclosureOf(fields))),
+      measures: Type.Optional(
+        Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }), Type.Union([Type.Null(), literals(ANSWERS), Type.Literal('')]), {
+          description: '対策コード → implemented（実施済）/ studying（検討中）/ none（未実施）',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
+const answersSchema = (fields: readonly ResponseFieldSpec[]) =>
+  Type.Object({
+    contact: outputGroup('contact', fields),
+    plan: outputGroup('plan', fields),
+    disclosure: OUTPUT[disclosureOf(fields).kind](disclosureOf(fields)),
+    measures: Type.Record(Type.String(), literals(ANSWERS)),
+  });
+
+/** The input and output schemas of a response built from a field table (the table's own copy, in a test). */
+export const responseSchemasFor = (fields: readonly ResponseFieldSpec[]) => ({ input: inputSchema(fields), answers: answersSchema(fields) });
 
 /** Input: every field optional (absent = unchanged, null or "" = cleared); loosely typed, normalised by the domain. */
-export const ResponseInputSchema = Type.Object(
-  {
-    version: Type.Optional(Type.Integer({ minimum: 0, description: '最後に読んだ版（楽観的排他制御）' })),
-    contact: Type.Optional(inputGroup('contact')),
-    plan: Type.Optional(inputGroup('plan')),
-    disclosure: Type.Optional(INPUT[DISCLOSURE.kind](DISCLOSURE)),
-    measures: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }), Type.Union([Type.Null(), literals(ANSWERS), Type.Literal('')]), {
-        description: '対策コード → implemented（実施済）/ studying（検討中）/ none（未実施）',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+export const ResponseInputSchema = inputSchema(RESPONSE_FIELDS);
+
 export type ResponseInputBody = Static<typeof ResponseInputSchema>;
 
 export const OrganiserResponseInputSchema = Type.Object(
@@ -90,12 +105,7 @@ export const OrganiserResponseInputSchema = Type.Object(
 );
 
 /** Output: the answers as stored (API.md «A response» without version). */
-export const AnswersSchema = Type.Object({
-  contact: outputGroup('contact'),
-  plan: outputGroup('plan'),
-  disclosure: OUTPUT[DISCLOSURE.kind](DISCLOSURE),
-  measures: Type.Record(Type.String(), literals(ANSWERS)),
-});
+export const AnswersSchema = answersSchema(RESPONSE_FIELDS);
 export type AnswersView = Static<typeof AnswersSchema>;
 
 export const ResponseStatusSchema = Type.Union([Type.Literal('not_started'), Type.Literal('draft'), Type.Literal('submitted')]);
