@@ -1,5 +1,5 @@
 // How answers are written in the workbooks: Japanese labels, 第N次, 更新頻度, and 年度 in 和暦 and 西暦.
-import { ANSWER_LABELS, DISCLOSURE_LABELS, NEXT_PLAN_LABELS, type Answer } from '../server/domain/glossary.js';
+import { ANSWER_LABELS, type Answer } from '../server/domain/glossary.js';
 import { formatWarekiFiscalYear as warekiFiscalYear } from '../server/domain/wareki.js';
 import type { PlanAnswers } from './types.js';
 
@@ -27,14 +27,6 @@ export function updateCycleLabel(plan: Pick<PlanAnswers, 'updateCycleYears' | 'u
 
 export function answerLabel(answer: Answer | null | undefined): string {
   return answer ? ANSWER_LABELS[answer] : '';
-}
-
-export function nextPlanLabel(next: PlanAnswers['nextPlan']): string {
-  return next ? NEXT_PLAN_LABELS[next] : '';
-}
-
-export function disclosureLabel(d: keyof typeof DISCLOSURE_LABELS | null): string {
-  return d ? DISCLOSURE_LABELS[d] : '';
 }
 
 export function hasPlanLabel(hasPlan: boolean | null): string {

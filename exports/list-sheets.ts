@@ -3,23 +3,17 @@
 // On paper 回答一覧 keeps one row per city and splits its columns: the city's details, then a category of
 // measures per page, the city columns repeated (transposed, cities as columns, it would no longer be a list
 // to sort and filter, nor could it be streamed city by city). 計画一覧 fits one page wide, its texts wrapped.
+// The answer columns are the field table's (domain/response-fields.ts), each with its header and width.
 import type { Style, Workbook, Worksheet } from 'exceljs';
 import { statusLabel } from './detail-sheets.js';
-import {
-  answerLabel,
-  disclosureLabel,
-  hasPlanLabel,
-  latestNumberLabel,
-  nextPlanLabel,
-  periodSeireki,
-  periodWareki,
-  updateCycleLabel,
-} from './format.js';
+import type { ResponseAnswers } from '../server/domain/response.js';
+import { companionValue, type FieldKind, fieldValue, type ListColumn, RESPONSE_FIELDS, type ResponseFieldSpec } from '../server/domain/response-fields.js';
+import { answerLabel, hasPlanLabel, latestNumberLabel, periodSeireki, periodWareki, updateCycleLabel } from './format.js';
 import { setColumnPageStarts } from './page-breaks.js';
 import { type ColumnGroup, columnPageStarts, displayWidth, printableArea, rowHeight, SINGLE_LINE_ROW, type WrappedCell } from './print-layout.js';
 import { type CellInput, put } from './safe-cell.js';
 import { DATE_TIME_FORMAT, headerCell, jstDate, setPrintArea, sheetSetup, styleCell } from './styles.js';
-import type { ParticipantRecord, ResultsData } from './types.js';
+import type { ParticipantRecord, PlanAnswers, ResultsData, WorkbookAnswers } from './types.js';
 
 export interface ListRow {
   record: ParticipantRecord;
@@ -120,15 +114,52 @@ function writeTable(wb: Workbook, layout: TableLayout, rows: CellInput[][], opts
   setPrintArea(ws, rows.length + (opts.footnote ? 3 : 1), lastColumn);
 }
 
+/** A column of a list that shows a field of the table (domain/response-fields.ts). */
+interface FieldColumn {
+  field: ResponseFieldSpec;
+  column: ListColumn;
+}
+
+/** A list's field columns for an audience, in table order, the lead ones first. */
+export function fieldColumns(sheet: 'answers' | 'plans', audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): FieldColumn[] {
+  const columns = fields.flatMap((field) => {
+    const spec: ListColumn | readonly ListColumn[] | undefined = field.lists?.[sheet];
+    const list: readonly ListColumn[] = spec === undefined ? [] : 'header' in spec ? [spec] : spec;
+    return list.filter((c) => audience === 'organiser' || !c.organiserOnly).map((column) => ({ field, column }));
+  });
+  return [...columns.filter((c) => c.column.lead), ...columns.filter((c) => !c.column.lead)];
+}
+
+const choiceLabel = (f: ResponseFieldSpec, value: unknown) => f.choices?.find((c) => c.value === value)?.label ?? '';
+
+/** Each kind's value as a list cell. */
+const CELLS: Record<FieldKind, (f: ResponseFieldSpec, value: unknown, a: WorkbookAnswers) => CellInput> = {
+  text: (_f, v) => (v as string | undefined) ?? '',
+  yesNo: (_f, v) => hasPlanLabel((v ?? null) as boolean | null),
+  choice: choiceLabel,
+  latestNumber: (_f, v) => latestNumberLabel((v ?? null) as PlanAnswers['latestNumber']),
+  updateCycle: (f, v, a) => updateCycleLabel({ updateCycleYears: (v ?? null) as number | null, updateCycleIrregular: companionValue(a as ResponseAnswers, f) === true }),
+  year: (_f, v) => (v ?? '') as CellInput,
+};
+const FORMATS: Record<NonNullable<ListColumn['format']>, (a: WorkbookAnswers) => CellInput> = {
+  periodWareki: (a) => periodWareki(a.plan),
+  periodSeireki: (a) => periodSeireki(a.plan),
+};
+
+/** A field column's cell: '' when there are no answers to show. */
+function fieldCell({ field, column }: FieldColumn, a: WorkbookAnswers | null | undefined): CellInput {
+  if (!a) return '';
+  return column.format ? FORMATS[column.format](a) : CELLS[field.kind](field, fieldValue(a as ResponseAnswers, field.path), a);
+}
+
 /** 回答一覧 prints at this scale, a category of measures per page (the city columns repeated on each). */
 export const ANSWERS_PRINT_SCALE = 90;
 
-export function answersLayout(results: ResultsData, audience: ListOptions['audience']): TableLayout {
+export function answersLayout(results: ResultsData, audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): TableLayout {
   const organiser = audience === 'organiser';
-  const fixed = organiser
-    ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時', '調査結果の取扱い', '担当部署', '担当者名（カナ）', '電話番号（直通）', 'メールアドレス（所属）', '計画の有無']
-    : ['市名', '人口区分', '計画の有無'];
-  const fixedWidths = organiser ? [9, 14, 9, 10, 24, 9, 16, 26, 22, 20, 14, 28, 10] : [11, 12, 8];
+  const columns = fieldColumns('answers', audience, fields);
+  const fixed = [...(organiser ? ['団体コード', '市名', '都道府県', '人口', '人口区分', '回答状況', '送信日時'] : ['市名', '人口区分']), ...columns.map((c) => c.column.header)];
+  const fixedWidths = [...(organiser ? [9, 14, 9, 10, 24, 9, 16] : [11, 12]), ...columns.map((c) => c.column.width)];
   const frozenColumns = organiser ? 2 : 1;
   const widths = [...fixedWidths, ...results.measures.map(() => ANSWERS_MEASURE_WIDTH)];
   // On paper: the city's details, then one category of measures per page, each with the city columns repeated.
@@ -153,26 +184,13 @@ export function answersLayout(results: ResultsData, audience: ListOptions['audie
 const ANSWERS_MEASURE_WIDTH = 9;
 
 /** One row of 回答一覧. */
-export function answersRow(results: ResultsData, { record: p, displayName, mask, bandLabel }: ListRow, audience: ListOptions['audience']): CellInput[] {
+export function answersRow(results: ResultsData, { record: p, displayName, mask, bandLabel }: ListRow, audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): CellInput[] {
   const a = p.answers;
-  const head: CellInput[] =
+  const fixed: CellInput[] =
     audience === 'organiser'
-      ? [
-          p.cityCode,
-          p.isHost ? `${p.cityName}（本市）` : p.cityName,
-          p.prefecture,
-          p.population,
-          bandLabel,
-          statusLabel(p.status),
-          jstDate(p.submittedAt),
-          disclosureLabel(a?.disclosure ?? null),
-          a?.contact.department ?? '',
-          a?.contact.personKana ?? '',
-          a?.contact.phone ?? '',
-          a?.contact.email ?? '',
-          hasPlanLabel(a?.plan.hasPlan ?? null),
-        ]
-      : [displayName, bandLabel, hasPlanLabel(a?.plan.hasPlan ?? null)];
+      ? [p.cityCode, p.isHost ? `${p.cityName}（本市）` : p.cityName, p.prefecture, p.population, bandLabel, statusLabel(p.status), jstDate(p.submittedAt)]
+      : [displayName, bandLabel];
+  const head = [...fixed, ...fieldColumns('answers', audience, fields).map((c) => fieldCell(c, a))];
   return [...head.map((v) => (typeof v === 'string' ? mask(v) : v)), ...results.measures.map((m) => answerLabel(a?.measures[m.code]))];
 }
 
@@ -188,42 +206,24 @@ function planStatus(p: ParticipantRecord): string {
 /** Cities that have not saved anything have no plan to list. */
 export const listedInPlans = (row: ListRow) => row.record.status !== 'not_started';
 
-export function plansLayout(audience: ListOptions['audience']): TableLayout {
+export function plansLayout(audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): TableLayout {
   const organiser = audience === 'organiser';
-  const headers = [
-    ...(organiser ? ['団体コード'] : []),
-    '市名',
-    '計画の有無',
-    '計画名称',
-    '最新番号',
-    '更新頻度',
-    '計画期間（和暦）',
-    '計画期間（西暦）',
-    '次期計画',
-    '備考',
-    ...(organiser ? ['調査結果の取扱い', '回答の状態'] : []),
-  ];
+  const columns = fieldColumns('plans', audience, fields);
+  const headers = [...(organiser ? ['団体コード'] : []), '市名', ...columns.map((c) => c.column.header), ...(organiser ? ['回答の状態'] : [])];
   // narrow enough to print on one landscape page at a readable scale: long texts wrap (the rows grow)
-  const widths = [...(organiser ? [9] : []), 11, 10, 24, 8, 9, 13, 14, 10, 24, ...(organiser ? [18, 16] : [])];
+  const widths = [...(organiser ? [9] : []), 11, ...columns.map((c) => c.column.width), ...(organiser ? [16] : [])];
   return { name: '計画一覧', headers, widths, frozenColumns: organiser ? 2 : 1, fit: 'width', columnPageStarts: [] };
 }
 
-/** One row of 計画一覧. */
-export function plansRow({ record: p, displayName, mask }: ListRow, audience: ListOptions['audience']): CellInput[] {
+/** One row of 計画一覧: only submitted answers are shown (a draft is marked, its plan left out). */
+export function plansRow({ record: p, displayName, mask }: ListRow, audience: ListOptions['audience'], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): CellInput[] {
   const organiser = audience === 'organiser';
-  const plan = p.status === 'submitted' ? p.answers?.plan : undefined;
+  const a = p.status === 'submitted' ? p.answers : null;
   const values: CellInput[] = [
     ...(organiser ? [p.cityCode] : []),
     displayName,
-    hasPlanLabel(plan?.hasPlan ?? null),
-    plan?.name ?? '',
-    latestNumberLabel(plan?.latestNumber ?? null),
-    plan ? updateCycleLabel(plan) : '',
-    plan ? periodWareki(plan) : '',
-    plan ? periodSeireki(plan) : '',
-    nextPlanLabel(plan?.nextPlan ?? null),
-    plan?.notes ?? '',
-    ...(organiser ? [disclosureLabel(p.status === 'submitted' ? (p.answers?.disclosure ?? null) : null), planStatus(p)] : []),
+    ...fieldColumns('plans', audience, fields).map((c) => fieldCell(c, a)),
+    ...(organiser ? [planStatus(p)] : []),
   ];
   return values.map((v) => (typeof v === 'string' ? mask(v) : v));
 }

@@ -4,7 +4,8 @@
 import type { Cell, Workbook, Worksheet } from 'exceljs';
 import type { FieldError } from '../server/domain/errors.js';
 import type { ResponseInput } from '../server/domain/response.js';
-import { COL, FORMAT_ID, MEASURE_CHOICES, META_SHEET, QUESTION_GROUPS, QUESTIONNAIRE_SHEET } from './questionnaire-layout.js';
+import { fieldLocation } from '../server/domain/response-fields.js';
+import { COL, FORMAT_ID, MEASURE_CHOICES, META_SHEET, QUESTION_GROUPS, type QuestionGroup, QUESTIONNAIRE_SHEET } from './questionnaire-layout.js';
 import { unsafeTextBack } from './safe-cell.js';
 
 export interface ParsedQuestionnaire {
@@ -57,15 +58,12 @@ function findRows(ws: Worksheet, col: number): Map<string, number> {
 }
 
 function setPath(input: ResponseInput, path: string, value: unknown): void {
-  const [, group, key] = path.split('/');
-  if (group === 'disclosure') input.disclosure = value as string | null;
-  else {
-    const target = ((input as Record<string, Record<string, unknown>>)[group] ??= {});
-    target[key] = value;
-  }
+  const { group, key } = fieldLocation(path);
+  if (group === null) (input as Record<string, unknown>)[key] = value;
+  else ((input as Record<string, Record<string, unknown>>)[group] ??= {})[key] = value;
 }
 
-export function parseQuestionnaire(wb: Workbook, measures: Array<{ code: string; label: string }>): ParsedQuestionnaire {
+export function parseQuestionnaire(wb: Workbook, measures: Array<{ code: string; label: string }>, groups: QuestionGroup[] = QUESTION_GROUPS): ParsedQuestionnaire {
   const meta = readMeta(wb);
   const result: ParsedQuestionnaire = { surveyId: meta.surveyId, cityCode: meta.cityCode, signature: meta.signature, input: {}, cells: {}, errors: [] };
   const ws = wb.getWorksheet(QUESTIONNAIRE_SHEET);
@@ -76,7 +74,7 @@ export function parseQuestionnaire(wb: Workbook, measures: Array<{ code: string;
   }
 
   const questionRows = findRows(ws, COL.id);
-  for (const q of QUESTION_GROUPS.flatMap((g) => g.questions)) {
+  for (const q of groups.flatMap((g) => g.questions)) {
     const rowNumber = questionRows.get(q.id);
     if (!rowNumber) {
       result.errors.push({ path: QUESTIONNAIRE_SHEET, message: `${QUESTIONNAIRE_SHEET}: 質問 ${q.id}（${q.label}）の行が見つかりません` });
@@ -90,10 +88,13 @@ export function parseQuestionnaire(wb: Workbook, measures: Array<{ code: string;
       if (text === '') setPath(result.input, q.path, null);
       else if (text in q.choices) setPath(result.input, q.path, q.choices[text]);
       else result.errors.push(cellError(ref, `『${text}』は選択肢にありません（${Object.keys(q.choices).join(' / ')} から選んでください）`));
-    } else if (q.kind === 'updateCycle') {
+    } else if (q.field.companion) {
+      // 更新頻度: a number of years, or 不定期 (its companion)
+      const companion = q.path.replace(/[^/]+$/, q.field.companion.key);
       const irregular = text === '不定期';
-      result.input.plan = { ...result.input.plan, updateCycleIrregular: irregular, updateCycleYears: irregular || text === '' ? null : text };
-      result.cells['/plan/updateCycleIrregular'] = ref;
+      setPath(result.input, companion, irregular);
+      setPath(result.input, q.path, irregular || text === '' ? null : text);
+      result.cells[companion] = ref;
     } else {
       setPath(result.input, q.path, text === '' ? null : text);
     }

@@ -4,7 +4,9 @@
 // On paper: A4 portrait, one page wide, rows as tall as their wrapped texts, a question group or the heading of
 // the measure table never parted from what follows, the table's header repeated on every page.
 import type { Cell, DataValidation, Worksheet } from 'exceljs';
-import { answerLabel, disclosureLabel, japaneseDate, latestNumberLabel, nextPlanLabel } from './format.js';
+import type { ResponseAnswers } from '../server/domain/response.js';
+import { companionValue, type FieldKind, fieldValue } from '../server/domain/response-fields.js';
+import { answerLabel, japaneseDate, latestNumberLabel } from './format.js';
 import {
   COL,
   FORMAT_ID,
@@ -14,18 +16,19 @@ import {
   QUESTION_GROUPS,
   QUESTIONNAIRE_SHEET,
   type Question,
+  type QuestionGroup,
 } from './questionnaire-layout.js';
 import { newWorkbook } from './results-workbook.js';
 import { type CellInput, put } from './safe-cell.js';
 import { printableArea, type PrintRow, rowHeight, rowPageStarts, SINGLE_LINE_ROW, type WrappedCell } from './print-layout.js';
 import { FILLS, headerCell, setPrintArea, setRowPageStarts, sheetSetup, styleCell, TITLE_FONT } from './styles.js';
-import type { ResponseAnswers } from './types.js';
+import type { PlanAnswers, WorkbookAnswers } from './types.js';
 
 export interface QuestionnaireData {
   survey: { id: number; title: string; deadline: string; hostCityName: string };
   city: { code: string; name: string };
   measures: Array<{ code: string; category: string; label: string }>;
-  answers: ResponseAnswers;
+  answers: WorkbookAnswers;
   /** the platform's signature of survey id, city code and version (verified on upload) */
   signature: string;
   /** the response's version the answers were read at: an upload made from an older download is refused */
@@ -44,23 +47,20 @@ function listValidation(choices: string[], title: string): DataValidation {
   };
 }
 
-function prefill(q: Question, a: ResponseAnswers): CellInput {
-  switch (q.path) {
-    case '/contact/department': return a.contact.department;
-    case '/contact/personKana': return a.contact.personKana;
-    case '/contact/phone': return a.contact.phone;
-    case '/contact/email': return a.contact.email;
-    case '/plan/hasPlan': return a.plan.hasPlan === null ? null : a.plan.hasPlan ? '計画あり' : '計画なし';
-    case '/plan/name': return a.plan.name;
-    case '/plan/latestNumber': return latestNumberLabel(a.plan.latestNumber);
-    case '/plan/updateCycleYears': return a.plan.updateCycleIrregular ? '不定期' : a.plan.updateCycleYears;
-    case '/plan/periodStart': return a.plan.periodStart;
-    case '/plan/periodEnd': return a.plan.periodEnd;
-    case '/plan/nextPlan': return nextPlanLabel(a.plan.nextPlan);
-    case '/plan/notes': return a.plan.notes;
-    case '/disclosure': return disclosureLabel(a.disclosure);
-    default: return null;
-  }
+const choiceLabel = (q: Question, value: unknown) => q.field.choices?.find((c) => c.value === value)?.label ?? null;
+
+/** Each kind's stored value as the sheet shows it: a number stays a number (年度 as 西暦, 更新頻度 in years). */
+const PREFILL: Record<FieldKind, (q: Question, value: unknown, a: WorkbookAnswers) => CellInput> = {
+  text: (_q, v) => v as string,
+  yesNo: choiceLabel,
+  choice: choiceLabel,
+  latestNumber: (_q, v) => latestNumberLabel(v as PlanAnswers['latestNumber']),
+  updateCycle: (q, v, a) => (companionValue(a as ResponseAnswers, q.field) ? '不定期' : (v as number | null)),
+  year: (_q, v) => v as number | null,
+};
+
+function prefill(q: Question, a: WorkbookAnswers): CellInput {
+  return PREFILL[q.kind](q, fieldValue(a as ResponseAnswers, q.path), a);
 }
 
 function inputCell(cell: Cell, validation?: DataValidation): void {
@@ -96,7 +96,7 @@ const SHEET_WIDTH = WIDTHS[COL.id] + WIDTHS[COL.label] + WIDTHS[COL.code] + WIDT
 
 const cellText = (v: CellInput) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-export function buildQuestionnaire(data: QuestionnaireData) {
+export function buildQuestionnaire(data: QuestionnaireData, groups: QuestionGroup[] = QUESTION_GROUPS) {
   const wb = newWorkbook(`${data.survey.title} 調査票`);
   const ws: Worksheet = wb.addWorksheet(QUESTIONNAIRE_SHEET, { properties: { defaultRowHeight: SINGLE_LINE_ROW } });
   for (const [col, width] of Object.entries(WIDTHS)) ws.getColumn(Number(col)).width = width;
@@ -121,7 +121,7 @@ export function buildQuestionnaire(data: QuestionnaireData) {
   height(7, []);
 
   let row = 8;
-  QUESTION_GROUPS.forEach((group, g) => {
+  groups.forEach((group, g) => {
     line(row, group.heading, { bold: true });
     row++;
     if (g === 0) {

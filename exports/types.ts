@@ -1,6 +1,7 @@
-// Input shapes of the workbook builders: plain data (no database, no HTTP), mirroring API.md's
-// results object and «A response», so that the builders stay pure and testable without a server.
-import type { Answer, Disclosure, NextPlan, ResponseStatus } from '../server/domain/glossary.js';
+// Input shapes of the workbook builders: plain data (no database, no HTTP), mirroring API.md's results
+// object; a response is the domain's own type, so that the builders stay pure and testable without a server.
+import type { Answer, ResponseStatus } from '../server/domain/glossary.js';
+import type { PlanAnswers as DomainPlanAnswers, ResponseAnswers } from '../server/domain/response.js';
 
 export interface ResultsBand {
   label: string;
@@ -41,34 +42,17 @@ export interface SurveyInfo {
   edition?: number;
 }
 
-export interface ContactAnswers {
-  department: string;
-  personKana: string;
-  phone: string;
-  email: string;
-}
-
-export interface PlanAnswers {
-  hasPlan: boolean | null;
-  name: string;
-  /** 第N次: the number, or text as the respondent wrote it */
-  latestNumber: number | string | null;
-  updateCycleYears: number | null;
-  /** 更新頻度が「不定期」 */
+/**
+ * «A response» as the workbooks take it: the domain's answers (server/domain/response.ts), where 第N次 may also
+ * come as the text written (e.g. 「第3次」) and 不定期 may be absent (false).
+ */
+export type PlanAnswers = Omit<DomainPlanAnswers, 'latestNumber' | 'updateCycleIrregular'> & {
+  latestNumber: DomainPlanAnswers['latestNumber'] | string;
   updateCycleIrregular?: boolean;
-  periodStart: number | null;
-  periodEnd: number | null;
-  nextPlan: NextPlan | null;
-  notes: string;
-}
-
-/** API.md «A response» (without version). */
-export interface ResponseAnswers {
-  contact: ContactAnswers;
-  plan: PlanAnswers;
-  disclosure: Disclosure | null;
-  measures: Record<string, Answer>;
-}
+};
+export type WorkbookAnswers = Omit<ResponseAnswers, 'plan'> & { plan: PlanAnswers };
+/** The name the builders' callers (and test fixtures) know it by. */
+export type { WorkbookAnswers as ResponseAnswers };
 
 /** One participant of a survey with its response and invitation history (organiser's view). */
 export interface ParticipantRecord {
@@ -86,7 +70,7 @@ export interface ParticipantRecord {
   openedAt: Date | null;
   updatedAt: Date | null;
   submittedAt: Date | null;
-  answers: ResponseAnswers | null;
+  answers: WorkbookAnswers | null;
 }
 
 export interface OrganiserWorkbookData {

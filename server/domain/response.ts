@@ -3,6 +3,7 @@
 import type { FieldError } from './errors.js';
 import { ANSWERS, type Answer, DISCLOSURES, type Disclosure, NEXT_PLANS, type NextPlan } from './glossary.js';
 import { isEmail, isKatakanaName, isPhoneNumber, normaliseEmail, normaliseKana, normalisePhone, normaliseText, parseSmallInteger, toHalfWidthDigits, trimAll } from './normalise.js';
+import { fieldValue, RESPONSE_FIELDS } from './response-fields.js';
 import { parseFiscalYear } from './wareki.js';
 
 export interface ContactAnswers {
@@ -173,18 +174,13 @@ export function normaliseResponse(input: ResponseInput, current: ResponseAnswers
     }
   }
   for (const code of Object.keys(answers)) if (!known.has(code)) delete answers[code];
-  const limits: Array<[string, string, string, number]> = [
-    ['/contact/department', '担当部署', contact.department, 200],
-    ['/contact/personKana', '担当者名（カナ）', contact.personKana, 100],
-    ['/contact/phone', '電話番号', contact.phone, 40],
-    ['/contact/email', 'メールアドレス', contact.email, 254],
-    ['/plan/name', '計画名称', plan.name, 300],
-    ['/plan/notes', '備考', plan.notes, 2000],
-  ];
-  for (const [path, label, value, max] of limits) {
-    if (value.length > max) errors.push({ path, message: `${label}は ${max} 文字以内で入力してください` });
+  const normalised: ResponseAnswers = { contact, plan, disclosure, measures: answers };
+  for (const f of RESPONSE_FIELDS) {
+    if (!('maxLength' in f)) continue;
+    const { max, name } = f.maxLength;
+    if (String(fieldValue(normalised, f.path)).length > max) errors.push({ path: f.path, message: `${name}は ${max} 文字以内で入力してください` });
   }
-  return { answers: { contact, plan, disclosure, measures: answers }, errors };
+  return { answers: normalised, errors };
 }
 
 /** Every error that keeps a response from being submitted, in form order. */
@@ -221,15 +217,9 @@ export function validateForSubmit(a: ResponseAnswers, measures: MeasureRef[]): F
   return errors;
 }
 
-const FIELD_ORDER = [
-  '/contact/department', '/contact/personKana', '/contact/phone', '/contact/email',
-  '/plan/hasPlan', '/plan/name', '/plan/latestNumber', '/plan/updateCycleYears', '/plan/periodStart', '/plan/periodEnd', '/plan/nextPlan', '/plan/notes',
-  '/disclosure',
-];
-
 /** Format errors and missing answers together, one per field, in form order (so a submit reports everything at once). */
 export function mergeErrors(formatErrors: FieldError[], missing: FieldError[], measures: MeasureRef[]): FieldError[] {
-  const order = [...FIELD_ORDER, ...measures.map((m) => `/measures/${m.code}`)];
+  const order = [...RESPONSE_FIELDS.map((f) => f.path as string), ...measures.map((m) => `/measures/${m.code}`)];
   const rank = (path: string) => (order.indexOf(path) === -1 ? order.length : order.indexOf(path));
   const seen = new Set(formatErrors.map((e) => e.path));
   return [...formatErrors, ...missing.filter((e) => !seen.has(e.path))].sort((a, b) => rank(a.path) - rank(b.path));

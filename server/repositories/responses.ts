@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { ResponseRow, Survey } from '../db/schema.js';
 import type { Answer, ResponseStatus } from '../domain/glossary.js';
-import type { ResponseAnswers } from '../domain/response.js';
+import type { ContactAnswers, PlanAnswers, ResponseAnswers } from '../domain/response.js';
 
 export async function findResponse(db: Db, surveyId: number, cityCode: string, opts: { forUpdate?: boolean } = {}): Promise<ResponseRow | undefined> {
   let q = db.selectFrom('responses').selectAll().where('survey_id', '=', surveyId).where('city_code', '=', cityCode);
@@ -23,42 +23,44 @@ export async function loadMeasureAnswers(db: Db, responseId: number): Promise<Re
   return Object.fromEntries(rows.map((r) => [r.code, r.answer]));
 }
 
+/**
+ * The column of each property of «A response» (measures are rows of response_answers). The type makes it total:
+ * a property added to the domain's types without a column here does not compile.
+ */
+const COLUMNS = {
+  contact: { department: 'contact_department', personKana: 'contact_person_kana', phone: 'contact_phone', email: 'contact_email' },
+  plan: {
+    hasPlan: 'has_plan',
+    name: 'plan_name',
+    latestNumber: 'plan_latest_number',
+    updateCycleYears: 'plan_update_cycle_years',
+    updateCycleIrregular: 'plan_update_irregular',
+    periodStart: 'plan_period_start',
+    periodEnd: 'plan_period_end',
+    nextPlan: 'next_plan',
+    notes: 'plan_notes',
+  },
+  disclosure: 'disclosure',
+} as const satisfies { contact: Record<keyof ContactAnswers, keyof ResponseRow>; plan: Record<keyof PlanAnswers, keyof ResponseRow>; disclosure: keyof ResponseRow };
+
+const pick = <K extends string>(row: ResponseRow, columns: Record<K, keyof ResponseRow>) =>
+  Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, row[column as keyof ResponseRow]])) as Record<K, unknown>;
+
 export function rowToAnswers(row: ResponseRow, measures: Record<string, Answer>): ResponseAnswers {
   return {
-    contact: { department: row.contact_department, personKana: row.contact_person_kana, phone: row.contact_phone, email: row.contact_email },
-    plan: {
-      hasPlan: row.has_plan,
-      name: row.plan_name,
-      latestNumber: row.plan_latest_number,
-      updateCycleYears: row.plan_update_cycle_years,
-      updateCycleIrregular: row.plan_update_irregular,
-      periodStart: row.plan_period_start,
-      periodEnd: row.plan_period_end,
-      nextPlan: row.next_plan,
-      notes: row.plan_notes,
-    },
-    disclosure: row.disclosure,
+    contact: pick(row, COLUMNS.contact) as unknown as ContactAnswers,
+    plan: pick(row, COLUMNS.plan) as unknown as PlanAnswers,
+    disclosure: row[COLUMNS.disclosure],
     measures,
   };
 }
 
 function columns(a: ResponseAnswers) {
-  return {
-    contact_department: a.contact.department,
-    contact_person_kana: a.contact.personKana,
-    contact_phone: a.contact.phone,
-    contact_email: a.contact.email,
-    has_plan: a.plan.hasPlan,
-    plan_name: a.plan.name,
-    plan_latest_number: a.plan.latestNumber,
-    plan_update_cycle_years: a.plan.updateCycleYears,
-    plan_update_irregular: a.plan.updateCycleIrregular,
-    plan_period_start: a.plan.periodStart,
-    plan_period_end: a.plan.periodEnd,
-    next_plan: a.plan.nextPlan,
-    plan_notes: a.plan.notes,
-    disclosure: a.disclosure,
-  };
+  const values: Record<string, unknown> = { [COLUMNS.disclosure]: a.disclosure };
+  for (const group of ['contact', 'plan'] as const) {
+    for (const [key, column] of Object.entries(COLUMNS[group])) values[column] = (a[group] as unknown as Record<string, unknown>)[key];
+  }
+  return values as Pick<ResponseRow, (typeof COLUMNS)['contact'][keyof ContactAnswers] | (typeof COLUMNS)['plan'][keyof PlanAnswers] | 'disclosure'>;
 }
 
 export interface ResponseWrite {

@@ -1,6 +1,8 @@
 // JSON shapes of a response (API.md «A response»), the respondent API, invitations and the organiser's list.
-import { type Static, Type } from '@sinclair/typebox';
-import { ANSWERS, DISCLOSURES, NEXT_PLANS } from '../domain/glossary.js';
+// A response's properties come from the field table (domain/response-fields.ts), by each field's kind.
+import { type Static, type TObject, type TOptional, type TProperties, type TSchema, Type } from '@sinclair/typebox';
+import { ANSWERS } from '../domain/glossary.js';
+import { type FieldKind, fieldLocation, RESPONSE_FIELDS, type ResponseFieldSpec } from '../domain/response-fields.js';
 import { CityCode } from './common.js';
 import { MeasureSchema, SurveyStatusSchema } from './surveys.js';
 
@@ -11,47 +13,86 @@ const Text = (maxLength: number, description?: string) => Type.Union([Type.Null(
 const YearInput = Type.Union([Type.Null(), Type.Integer(), Type.String({ maxLength: 20 })], {
   description: '年度: 西暦の整数（2014）、または和暦の文字列（平成26年度 / H26 / 令和2年度 / R2）',
 });
+const NumberInput = (description?: string) => Type.Union([Type.Null(), Type.Integer(), Type.String({ maxLength: 20 })], { description });
+const choiceValues = (f: ResponseFieldSpec) => (f.choices ?? []).map((c) => c.value).filter((v): v is string => typeof v === 'string');
+
+// Each kind of field (domain/response-fields.ts) as it may be sent and as it is returned.
+const INPUT = {
+  text: (f: ResponseFieldSpec) => Text(f.maxLength?.max ?? 0, f.description),
+  yesNo: (f: ResponseFieldSpec) => Type.Union([Type.Null(), Type.Boolean()], { description: f.description }),
+  latestNumber: (f: ResponseFieldSpec) => NumberInput(f.description),
+  updateCycle: (f: ResponseFieldSpec) => NumberInput(f.description),
+  year: (_f: ResponseFieldSpec) => YearInput,
+  choice: (f: ResponseFieldSpec) => Type.Union([Type.Null(), literals(choiceValues(f)), Type.Literal('')]),
+} satisfies Record<FieldKind, (f: ResponseFieldSpec) => TSchema>;
+const OUTPUT = {
+  text: (_f: ResponseFieldSpec) => Type.String(),
+  yesNo: (_f: ResponseFieldSpec) => Type.Union([Type.Boolean(), Type.Null()]),
+  latestNumber: (_f: ResponseFieldSpec) => Type.Union([Type.String(), Type.Null()], { description: '"第4次"' }),
+  updateCycle: (_f: ResponseFieldSpec) => Type.Union([Type.Integer(), Type.Null()]),
+  year: (_f: ResponseFieldSpec) => Type.Union([Type.Integer(), Type.Null()]),
+  choice: (f: ResponseFieldSpec) => Type.Union([literals(choiceValues(f)), Type.Null()]),
+} satisfies Record<FieldKind, (f: ResponseFieldSpec) => TSchema>;
+const COMPANION_INPUT = (description: string) => Type.Union([Type.Null(), Type.Boolean()], { description });
+const COMPANION_OUTPUT = () => Type.Boolean();
+
+// The schemas' static types, derived from the table's types as the schemas are from its rows.
+type Field = (typeof RESPONSE_FIELDS)[number];
+type KeyIn<F extends Field, G extends string> = F['path'] extends `/${G}/${infer K}` ? K : never;
+type CompanionOf<F> = F extends { companion: { key: infer K extends string } } ? K : never;
+type GroupInput<G extends string> = { [F in Field as KeyIn<F, G>]: TOptional<ReturnType<(typeof INPUT)[F['kind']]>> } & {
+  [F in Field as KeyIn<F, G> extends never ? never : CompanionOf<F>]: TOptional<ReturnType<typeof COMPANION_INPUT>>;
+};
+type GroupOutput<G extends string> = { [F in Field as KeyIn<F, G>]: ReturnType<(typeof OUTPUT)[F['kind']]> } & {
+  [F in Field as KeyIn<F, G> extends never ? never : CompanionOf<F>]: ReturnType<typeof COMPANION_OUTPUT>;
+};
+type TopField = Extract<Field, { path: '/disclosure' }>;
+
+/** A group's properties (contact, plan) in table order, each field followed by its companion. */
+function groupProperties(group: 'contact' | 'plan', side: 'input' | 'output', fields: readonly ResponseFieldSpec[]): TProperties {
+  const props: TProperties = {};
+  for (const f of fields) {
+    const { group: g, key } = fieldLocation(f.path);
+    if (g !== group) continue;
+    props[key] = side === 'input' ? Type.Optional(INPUT[f.kind](f)) : OUTPUT[f.kind](f);
+    if (f.companion) props[f.companion.key] = side === 'input' ? Type.Optional(COMPANION_INPUT(f.companion.description)) : COMPANION_OUTPUT();
+  }
+  return props;
+}
+const inputGroup = <G extends 'contact' | 'plan'>(g: G, fields: readonly ResponseFieldSpec[]) =>
+  Type.Object(groupProperties(g, 'input', fields), { additionalProperties: false }) as unknown as TObject<GroupInput<G>>;
+const outputGroup = <G extends 'contact' | 'plan'>(g: G, fields: readonly ResponseFieldSpec[]) => Type.Object(groupProperties(g, 'output', fields)) as unknown as TObject<GroupOutput<G>>;
+const disclosureOf = (fields: readonly ResponseFieldSpec[]) => fields.find((f) => f.path === '/disclosure') as TopField;
+
+const inputSchema = (fields: readonly ResponseFieldSpec[]) =>
+  Type.Object(
+    {
+      version: Type.Optional(Type.Integer({ minimum: 0, description: '最後に読んだ版（楽観的排他制御）' })),
+      contact: Type.Optional(inputGroup('contact', fields)),
+      plan: Type.Optional(inputGroup('plan', fields)),
+      disclosure: Type.Optional(INPUT[disclosureOf(fields).kind](disclosureOf(fields))),
+      measures: Type.Optional(
+        Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }), Type.Union([Type.Null(), literals(ANSWERS), Type.Literal('')]), {
+          description: '対策コード → implemented（実施済）/ studying（検討中）/ none（未実施）',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
+const answersSchema = (fields: readonly ResponseFieldSpec[]) =>
+  Type.Object({
+    contact: outputGroup('contact', fields),
+    plan: outputGroup('plan', fields),
+    disclosure: OUTPUT[disclosureOf(fields).kind](disclosureOf(fields)),
+    measures: Type.Record(Type.String(), literals(ANSWERS)),
+  });
+
+/** The input and output schemas of a response built from a field table (the table's own copy, in a test). */
+export const responseSchemasFor = (fields: readonly ResponseFieldSpec[]) => ({ input: inputSchema(fields), answers: answersSchema(fields) });
 
 /** Input: every field optional (absent = unchanged, null or "" = cleared); loosely typed, normalised by the domain. */
-export const ResponseInputSchema = Type.Object(
-  {
-    version: Type.Optional(Type.Integer({ minimum: 0, description: '最後に読んだ版（楽観的排他制御）' })),
-    contact: Type.Optional(
-      Type.Object(
-        {
-          department: Type.Optional(Text(200, '担当部署（部課等名）')),
-          personKana: Type.Optional(Text(100, '担当者名（カナ）')),
-          phone: Type.Optional(Text(40, '電話番号（直通）')),
-          email: Type.Optional(Text(254, 'メールアドレス（所属）')),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    plan: Type.Optional(
-      Type.Object(
-        {
-          hasPlan: Type.Optional(Type.Union([Type.Null(), Type.Boolean()], { description: '計画あり / 計画なし（「なし」）' })),
-          name: Type.Optional(Text(300, '計画名称')),
-          latestNumber: Type.Optional(Type.Union([Type.Null(), Type.Integer(), Type.String({ maxLength: 20 })], { description: '最新番号: "第4次" / "第四次" / 4' })),
-          updateCycleYears: Type.Optional(Type.Union([Type.Null(), Type.Integer(), Type.String({ maxLength: 20 })], { description: '更新頻度（年、1〜20）' })),
-          updateCycleIrregular: Type.Optional(Type.Union([Type.Null(), Type.Boolean()], { description: '更新頻度が不定期' })),
-          periodStart: Type.Optional(YearInput),
-          periodEnd: Type.Optional(YearInput),
-          nextPlan: Type.Optional(Type.Union([Type.Null(), literals(NEXT_PLANS), Type.Literal('')])),
-          notes: Type.Optional(Text(2000, '備考')),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    disclosure: Type.Optional(Type.Union([Type.Null(), literals(DISCLOSURES), Type.Literal('')])),
-    measures: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,16}$' }), Type.Union([Type.Null(), literals(ANSWERS), Type.Literal('')]), {
-        description: '対策コード → implemented（実施済）/ studying（検討中）/ none（未実施）',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
+export const ResponseInputSchema = inputSchema(RESPONSE_FIELDS);
+
 export type ResponseInputBody = Static<typeof ResponseInputSchema>;
 
 export const OrganiserResponseInputSchema = Type.Object(
@@ -64,22 +105,7 @@ export const OrganiserResponseInputSchema = Type.Object(
 );
 
 /** Output: the answers as stored (API.md «A response» without version). */
-export const AnswersSchema = Type.Object({
-  contact: Type.Object({ department: Type.String(), personKana: Type.String(), phone: Type.String(), email: Type.String() }),
-  plan: Type.Object({
-    hasPlan: Type.Union([Type.Boolean(), Type.Null()]),
-    name: Type.String(),
-    latestNumber: Type.Union([Type.String(), Type.Null()], { description: '"第4次"' }),
-    updateCycleYears: Type.Union([Type.Integer(), Type.Null()]),
-    updateCycleIrregular: Type.Boolean(),
-    periodStart: Type.Union([Type.Integer(), Type.Null()]),
-    periodEnd: Type.Union([Type.Integer(), Type.Null()]),
-    nextPlan: Type.Union([literals(NEXT_PLANS), Type.Null()]),
-    notes: Type.String(),
-  }),
-  disclosure: Type.Union([literals(DISCLOSURES), Type.Null()]),
-  measures: Type.Record(Type.String(), literals(ANSWERS)),
-});
+export const AnswersSchema = answersSchema(RESPONSE_FIELDS);
 export type AnswersView = Static<typeof AnswersSchema>;
 
 export const ResponseStatusSchema = Type.Union([Type.Literal('not_started'), Type.Literal('draft'), Type.Literal('submitted')]);

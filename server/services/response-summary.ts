@@ -1,8 +1,10 @@
 // A response as labelled Japanese lines: the confirmation page, the read-only view and the receipt mail use it.
+// The lines are the field table's (domain/response-fields.ts), each under its summary label.
 import type { Db } from '../db/database.js';
 import type { Measure } from '../db/schema.js';
-import { ANSWER_LABELS, DISCLOSURE_LABELS, NEXT_PLAN_LABELS } from '../domain/glossary.js';
+import { ANSWER_LABELS } from '../domain/glossary.js';
 import { formatLatestNumber, type ResponseAnswers } from '../domain/response.js';
+import { companionValue, type FieldKind, fieldLocation, fieldValue, RESPONSE_FIELDS, type ResponseFieldSpec } from '../domain/response-fields.js';
 import { formatFiscalYear } from '../domain/wareki.js';
 import type { Mailer, MailResult } from '../plugins/mail.js';
 import { findCity } from '../repositories/cities.js';
@@ -12,19 +14,48 @@ import { renderMailTemplate } from './mail-templates.js';
 
 const UNANSWERED = '（未回答）';
 
-export function planLines(a: ResponseAnswers): Array<{ label: string; value: string }> {
-  const p = a.plan;
-  if (p.hasPlan === false) return [{ label: '計画名称', value: 'なし（策定していない）' }, ...(p.notes ? [{ label: '備考', value: p.notes }] : [])];
-  const cycle = p.updateCycleIrregular ? '不定期' : p.updateCycleYears !== null ? `${p.updateCycleYears}年ごと` : UNANSWERED;
-  const period = p.periodStart === null && p.periodEnd === null ? UNANSWERED : `${formatFiscalYear(p.periodStart) || '？'} ～ ${formatFiscalYear(p.periodEnd) || '？'}`;
-  return [
-    { label: '計画名称', value: p.hasPlan === null ? UNANSWERED : p.name || UNANSWERED },
-    { label: '最新番号', value: formatLatestNumber(p.latestNumber) ?? UNANSWERED },
-    { label: '更新頻度', value: cycle },
-    { label: '最新の計画が対象とする期間', value: period },
-    { label: '次期計画の策定予定', value: p.nextPlan ? NEXT_PLAN_LABELS[p.nextPlan] : UNANSWERED },
-    { label: '備考', value: p.notes || 'なし' },
-  ];
+type Line = { label: string; value: string };
+
+const choiceLabel = (f: ResponseFieldSpec, v: unknown) => f.choices?.find((c) => c.value === v)?.label ?? '';
+/** Each kind's value as the summary reads it ('' when unanswered). */
+const SUMMARY_VALUE: Record<FieldKind, (f: ResponseFieldSpec, value: unknown, a: ResponseAnswers) => string> = {
+  text: (_f, v) => String(v ?? ''),
+  yesNo: choiceLabel,
+  choice: choiceLabel,
+  latestNumber: (_f, v) => formatLatestNumber((v ?? null) as number | null) ?? '',
+  updateCycle: (f, v, a) => (companionValue(a, f) ? '不定期' : v !== null && v !== undefined ? `${v as number}年ごと` : ''),
+  year: (_f, v) => formatFiscalYear((v ?? null) as number | null),
+};
+
+/** A field's summary line: its value, a range as 「start ～ end」 (「？」 for a missing end), or what unanswered reads. */
+function summaryLine(f: ResponseFieldSpec & { summary: NonNullable<ResponseFieldSpec['summary']> }, a: ResponseAnswers, fields: readonly ResponseFieldSpec[]): Line {
+  const value = (field: ResponseFieldSpec) => SUMMARY_VALUE[field.kind](field, fieldValue(a, field.path), a);
+  const empty = f.summary.empty ?? UNANSWERED;
+  const end = f.summary.through === undefined ? undefined : fields.find((x) => x.path === f.summary.through);
+  if (!end) return { label: f.summary.label, value: value(f) || empty };
+  const [from, to] = [value(f), value(end)];
+  return { label: f.summary.label, value: from === '' && to === '' ? empty : `${from || '？'} ～ ${to || '？'}` };
+}
+
+function groupLines(a: ResponseAnswers, group: 'contact' | 'plan', fields: readonly ResponseFieldSpec[]): Line[] {
+  return fields.flatMap((f) => (f.summary && fieldLocation(f.path).group === group ? [summaryLine({ ...f, summary: f.summary }, a, fields)] : []));
+}
+
+/** 質問1 as labelled lines (the summary page's table). */
+export function contactLines(a: ResponseAnswers, fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): Line[] {
+  return groupLines(a, 'contact', fields);
+}
+
+/**
+ * 質問2 as labelled lines. The first line (計画名称) also answers whether there is a plan: 「なし」 with only the notes
+ * after it when there is none, 「（未回答）」 while that is unanswered.
+ */
+export function planLines(a: ResponseAnswers, fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): Line[] {
+  const lines = groupLines(a, 'plan', fields);
+  const notes = fields.find((f) => f.path === '/plan/notes');
+  if (a.plan.hasPlan === false) return [{ label: lines[0].label, value: 'なし（策定していない）' }, ...(a.plan.notes && notes?.summary ? [{ label: notes.summary.label, value: a.plan.notes }] : [])];
+  if (a.plan.hasPlan === null) lines[0] = { ...lines[0], value: UNANSWERED };
+  return lines;
 }
 
 export function measureGroups(a: ResponseAnswers, measures: Pick<Measure, 'code' | 'category' | 'label'>[]) {
@@ -39,7 +70,8 @@ export function measureGroups(a: ResponseAnswers, measures: Pick<Measure, 'code'
 }
 
 export function disclosureLabel(a: ResponseAnswers): string {
-  return a.disclosure ? DISCLOSURE_LABELS[a.disclosure] : UNANSWERED;
+  const f = RESPONSE_FIELDS.find((x) => x.path === '/disclosure')!;
+  return summaryLine(f, a, RESPONSE_FIELDS).value;
 }
 
 /**

@@ -9,6 +9,7 @@ import { checkMailText } from '../../server/domain/mail-texts.js';
 import { isEmail, isKatakanaName, isPhoneNumber } from '../../server/domain/normalise.js';
 import { listOrganisers } from '../../server/repositories/organiser-accounts.js';
 import { listParticipants, listSurveys } from '../../server/repositories/surveys.js';
+import type { AnswersView } from '../../server/schemas/response.js';
 import type { TestContext } from '../helper.js';
 
 type Headers = { authorization: string };
@@ -35,23 +36,6 @@ async function getJson(ctx: TestContext, url: string, headers: Headers) {
   const res = await ctx.app.inject({ method: 'GET', url, headers });
   expect(res.statusCode, `GET ${url}: ${res.body.slice(0, 300)}`).toBe(200);
   return res.json();
-}
-
-interface AnswersView {
-  contact: { department: string; personKana: string; phone: string; email: string };
-  plan: {
-    hasPlan: boolean | null;
-    name: string;
-    latestNumber: string | null;
-    updateCycleYears: number | null;
-    updateCycleIrregular?: boolean;
-    periodStart: number | null;
-    periodEnd: number | null;
-    nextPlan: string | null;
-    notes: string;
-  };
-  disclosure: string | null;
-  measures: Record<string, string>;
 }
 
 /** The rules of «A response» (API.md) and of the form: enums, ranges, lengths; a submitted response is complete. */

@@ -3,7 +3,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../../../plugins/errors.js';
 import { listMeasures } from '../../../repositories/surveys.js';
-import { type FormValues, valuesFromBody } from './form.js';
+import { type Answer, ANSWER_LABELS } from '../../../domain/glossary.js';
+import { RESPONSE_FIELDS } from '../../../domain/response-fields.js';
+import { valuesFromBody } from './form.js';
 
 type Body = Record<string, unknown>;
 
@@ -17,12 +19,12 @@ export async function typedLines(app: FastifyInstance, request: FastifyRequest, 
   if (!body || typeof body !== 'object' || request.method !== 'POST') return [];
   const measures = surveyId ? await listMeasures(app.db, surveyId).catch(() => []) : [];
   const values = valuesFromBody(body, measures);
-  const labels: Record<string, string> = {
-    department: '担当部署', personKana: '担当者名（カナ）', phone: '電話番号', email: 'メールアドレス', planName: '計画名称', latestNumber: '最新番号',
-    updateCycleYears: '更新頻度', periodStart: '計画期間（開始年度）', periodEnd: '計画期間（終了年度）', notes: '備考',
-  };
-  const lines = Object.entries(labels).map(([key, label]) => ({ label, value: String(values[key as keyof FormValues] ?? '') })).filter((l) => l.value.trim() !== '');
-  const answered = measures.filter((m) => values.measures[m.code]).map((m) => ({ label: m.label, value: { implemented: '実施済', studying: '検討中', none: '未実施' }[values.measures[m.code] as 'none'] ?? values.measures[m.code] }));
+  // the fields typed as text (choices are not shown), under their labels in the change lists
+  const typed = RESPONSE_FIELDS.filter((f) => f.kind !== 'choice' && f.kind !== 'yesNo');
+  const lines = typed.map((f) => ({ label: f.label as string, value: String(values[f.form.name] ?? '') })).filter((l) => l.value.trim() !== '');
+  const answered = measures
+    .filter((m) => values.measures[m.code])
+    .map((m) => ({ label: m.label, value: ANSWER_LABELS[values.measures[m.code] as Answer] ?? values.measures[m.code] }));
   return [...lines, ...answered];
 }
 

@@ -1,104 +1,93 @@
-// The respondent form's view model and parsing: form fields ⇄ ResponseInput, error paths ⇄ field ids.
+// The respondent form's view model and parsing: form fields ⇄ ResponseInput, error paths ⇄ field ids, all derived
+// from the field table (domain/response-fields.ts): each field's input name, id, label, hint and slot in the template.
 // The form posts strings; the domain normalises and validates them exactly as it does the JSON API's.
 import type { Measure } from '../../../db/schema.js';
 import type { FieldError } from '../../../domain/errors.js';
-import { ANSWER_LABELS, ANSWERS, DISCLOSURE_LABELS, DISCLOSURES, NEXT_PLAN_LABELS, NEXT_PLANS } from '../../../domain/glossary.js';
+import { ANSWER_LABELS, ANSWERS } from '../../../domain/glossary.js';
 import { formatLatestNumber, type ResponseAnswers, type ResponseInput } from '../../../domain/response.js';
+import {
+  companionValue,
+  type FieldKind,
+  fieldLocation,
+  fieldValue,
+  type FormName,
+  type FormSlot,
+  RESPONSE_FIELDS,
+  type ResponseFieldSpec,
+} from '../../../domain/response-fields.js';
 
-/** The form's raw values (what the respondent sees in the inputs). */
-export interface FormValues {
-  department: string;
-  personKana: string;
-  phone: string;
-  email: string;
-  hasPlan: string;
-  planName: string;
-  latestNumber: string;
-  updateCycleYears: string;
-  updateCycleIrregular: boolean;
-  periodStart: string;
-  periodEnd: string;
-  nextPlan: string;
-  notes: string;
-  disclosure: string;
-  measures: Record<string, string>;
-}
+type Field = (typeof RESPONSE_FIELDS)[number];
+type CompanionName = Extract<Field, { companion: unknown }>['companion']['formName'];
+
+/** The form's raw values (what the respondent sees in the inputs): one per field of the table, by its input name. */
+export type FormValues = Record<FormName, string> & Record<CompanionName, boolean> & { measures: Record<string, string> };
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string => (Array.isArray(v) ? str(v[0]) : typeof v === 'string' ? v : '');
+type Values = Record<string, string | boolean | Record<string, string>>;
 
-export function valuesFromBody(body: Body, measures: Pick<Measure, 'code'>[]): FormValues {
-  return {
-    department: str(body.department),
-    personKana: str(body.personKana),
-    phone: str(body.phone),
-    email: str(body.email),
-    hasPlan: str(body.hasPlan),
-    planName: str(body.planName),
-    latestNumber: str(body.latestNumber),
-    updateCycleYears: str(body.updateCycleYears),
-    updateCycleIrregular: str(body.updateCycleIrregular) === '1',
-    periodStart: str(body.periodStart),
-    periodEnd: str(body.periodEnd),
-    nextPlan: str(body.nextPlan),
-    notes: str(body.notes),
-    disclosure: str(body.disclosure),
-    measures: Object.fromEntries(measures.map((m) => [m.code, str(body[`m_${m.code}`])])),
-  };
-}
+/** The radios of a field: the form's own options, or its choices (their stored values are the inputs' values). */
+const radioOptions = (f: ResponseFieldSpec) => f.form.options ?? (f.choices ?? []).map((c) => ({ value: String(c.value), label: c.label }));
+const RADIO_KINDS: ReadonlySet<FieldKind> = new Set(['yesNo', 'choice']);
 
-export function valuesFromAnswers(a: ResponseAnswers): FormValues {
-  return {
-    ...a.contact,
-    hasPlan: a.plan.hasPlan === null ? '' : a.plan.hasPlan ? 'yes' : 'no',
-    planName: a.plan.name,
-    latestNumber: formatLatestNumber(a.plan.latestNumber) ?? '',
-    updateCycleYears: a.plan.updateCycleYears === null ? '' : String(a.plan.updateCycleYears),
-    updateCycleIrregular: a.plan.updateCycleIrregular,
-    periodStart: a.plan.periodStart === null ? '' : String(a.plan.periodStart),
-    periodEnd: a.plan.periodEnd === null ? '' : String(a.plan.periodEnd),
-    nextPlan: a.plan.nextPlan ?? '',
-    notes: a.plan.notes,
-    disclosure: a.disclosure ?? '',
-    measures: { ...a.measures },
-  };
-}
-
-export function inputFromValues(v: FormValues): ResponseInput {
-  return {
-    contact: { department: v.department, personKana: v.personKana, phone: v.phone, email: v.email },
-    plan: {
-      hasPlan: v.hasPlan === 'yes' ? true : v.hasPlan === 'no' ? false : null,
-      name: v.planName,
-      latestNumber: v.latestNumber,
-      updateCycleYears: v.updateCycleYears,
-      updateCycleIrregular: v.updateCycleIrregular,
-      periodStart: v.periodStart,
-      periodEnd: v.periodEnd,
-      nextPlan: v.nextPlan,
-      notes: v.notes,
-    },
-    disclosure: v.disclosure,
-    measures: v.measures,
-  };
-}
-
-/** The form inputs that carry each field of domain/response-fields.ts (a measure: `measures.<code>`). */
-const FORM_KEYS: Record<string, Array<Exclude<keyof FormValues, 'measures'>>> = {
-  '/contact/department': ['department'],
-  '/contact/personKana': ['personKana'],
-  '/contact/phone': ['phone'],
-  '/contact/email': ['email'],
-  '/plan/hasPlan': ['hasPlan'],
-  '/plan/name': ['planName'],
-  '/plan/latestNumber': ['latestNumber'],
-  '/plan/updateCycleYears': ['updateCycleYears', 'updateCycleIrregular'],
-  '/plan/periodStart': ['periodStart'],
-  '/plan/periodEnd': ['periodEnd'],
-  '/plan/nextPlan': ['nextPlan'],
-  '/plan/notes': ['notes'],
-  '/disclosure': ['disclosure'],
+/** Each kind's stored value as the form shows it. yesNo: the option at the index of the value's choice. */
+const TO_FORM: Record<FieldKind, (f: ResponseFieldSpec, value: unknown) => string> = {
+  text: (_f, v) => String(v ?? ''),
+  yesNo: (f, v) => (v === null || v === undefined ? '' : (radioOptions(f)[(f.choices ?? []).findIndex((c) => c.value === v)]?.value ?? '')),
+  latestNumber: (_f, v) => formatLatestNumber((v ?? null) as number | null) ?? '',
+  updateCycle: (_f, v) => (v === null || v === undefined ? '' : String(v)),
+  year: (_f, v) => (v === null || v === undefined ? '' : String(v)),
+  choice: (_f, v) => String(v ?? ''),
 };
+
+/** Each kind's typed text as the domain takes it (it normalises and validates strings itself). */
+const FROM_FORM: Record<FieldKind, (f: ResponseFieldSpec, text: string) => unknown> = {
+  text: (_f, t) => t,
+  yesNo: (f, t) => {
+    const i = radioOptions(f).findIndex((o) => o.value === t);
+    return i === -1 ? null : (f.choices?.[i]?.value ?? null);
+  },
+  latestNumber: (_f, t) => t,
+  updateCycle: (_f, t) => t,
+  year: (_f, t) => t,
+  choice: (_f, t) => t,
+};
+
+export function valuesFromBody(body: Body, measures: Pick<Measure, 'code'>[], fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): FormValues {
+  const v: Values = {};
+  for (const f of fields) {
+    v[f.form.name] = str(body[f.form.name]);
+    if (f.companion) v[f.companion.formName] = str(body[f.companion.formName]) === '1';
+  }
+  v.measures = Object.fromEntries(measures.map((m) => [m.code, str(body[`m_${m.code}`])]));
+  return v as FormValues;
+}
+
+export function valuesFromAnswers(a: ResponseAnswers, fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): FormValues {
+  const v: Values = {};
+  for (const f of fields) {
+    v[f.form.name] = TO_FORM[f.kind](f, fieldValue(a, f.path));
+    if (f.companion) v[f.companion.formName] = companionValue(a, f) === true;
+  }
+  v.measures = { ...a.measures };
+  return v as FormValues;
+}
+
+export function inputFromValues(values: FormValues, fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): ResponseInput {
+  const v = values as unknown as Values;
+  const input: Record<string, unknown> = { contact: {}, plan: {} };
+  for (const f of fields) {
+    const { group, key } = fieldLocation(f.path);
+    const target = group === null ? input : (input[group] as Record<string, unknown>);
+    target[key] = FROM_FORM[f.kind](f, String(v[f.form.name] ?? ''));
+    if (f.companion) target[f.companion.key] = v[f.companion.formName] === true;
+  }
+  input.measures = values.measures;
+  return input as ResponseInput;
+}
+
+/** The form inputs that carry each field of the table (a measure: `measures.<code>`). */
+const formKeys = (f: ResponseFieldSpec) => [f.form.name, ...(f.companion ? [f.companion.formName] : [])];
 
 /** `mine` with the fields named taken from `theirs` (the conflict page's per-field choice). */
 export function takeFields(mine: FormValues, theirs: FormValues, paths: string[]): FormValues {
@@ -106,7 +95,10 @@ export function takeFields(mine: FormValues, theirs: FormValues, paths: string[]
   for (const path of paths) {
     const measure = /^\/measures\/(.+)$/.exec(path);
     if (measure) merged.measures[measure[1]] = theirs.measures[measure[1]] ?? '';
-    else for (const key of FORM_KEYS[path] ?? []) (merged as unknown as Record<string, unknown>)[key] = theirs[key];
+    else {
+      const field = (RESPONSE_FIELDS as readonly ResponseFieldSpec[]).find((f) => f.path === path);
+      for (const key of field ? formKeys(field) : []) (merged as unknown as Values)[key] = (theirs as unknown as Values)[key];
+    }
   }
   return merged;
 }
@@ -116,7 +108,7 @@ export function hiddenInputs(v: FormValues): Array<{ name: string; value: string
   const out: Array<{ name: string; value: string }> = [];
   for (const [key, value] of Object.entries(v)) {
     if (key === 'measures') continue;
-    if (key === 'updateCycleIrregular') {
+    if (typeof value === 'boolean') {
       if (value) out.push({ name: key, value: '1' });
     } else out.push({ name: key, value: String(value) });
   }
@@ -124,25 +116,16 @@ export function hiddenInputs(v: FormValues): Array<{ name: string; value: string
   return out;
 }
 
-const FIELD_IDS: Record<string, string> = {
-  '/contact/department': 'f-department',
-  '/contact/personKana': 'f-personKana',
-  '/contact/phone': 'f-phone',
-  '/contact/email': 'f-email',
-  '/plan/hasPlan': 'f-hasPlan-yes',
-  '/plan/name': 'f-planName',
-  '/plan/latestNumber': 'f-latestNumber',
-  '/plan/updateCycleYears': 'f-updateCycleYears',
-  '/plan/periodStart': 'f-periodStart',
-  '/plan/periodEnd': 'f-periodEnd',
-  '/plan/nextPlan': 'f-nextPlan-update',
-  '/plan/notes': 'f-notes',
-  '/disclosure': 'f-disclosure-public',
-};
+/** The element an error links to: a text input, or a field's first radio. */
+function formId(f: ResponseFieldSpec): string {
+  return RADIO_KINDS.has(f.kind) ? `${f.form.id}-${radioOptions(f)[0].value}` : f.form.id;
+}
 
-export function fieldIdFor(path: string): string {
+export function fieldIdFor(path: string, fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS): string {
   const m = /^\/measures\/(.+)$/.exec(path);
-  return m ? `m-${m[1]}-implemented` : (FIELD_IDS[path] ?? 'respond-form');
+  if (m) return `m-${m[1]}-implemented`;
+  const f = fields.find((x) => x.path === path);
+  return f ? formId(f) : 'respond-form';
 }
 
 interface TextField {
@@ -158,14 +141,14 @@ interface TextField {
   multiline?: boolean;
 }
 
-function textField(id: string, name: keyof FormValues, label: string, v: FormValues, errs: Map<string, string>, path: string, extra: Partial<TextField> = {}): TextField {
+function textField(id: string, name: string, label: string, v: FormValues, errs: Map<string, string>, path: string, extra: Partial<TextField> = {}): TextField {
   const error = errs.get(path);
   const hintId = extra.hint ? `${id}-hint` : '';
   return {
     id,
     name,
     label,
-    value: String(v[name]),
+    value: String((v as unknown as Values)[name] ?? ''),
     type: 'text',
     ...extra,
     error,
@@ -173,12 +156,21 @@ function textField(id: string, name: keyof FormValues, label: string, v: FormVal
   };
 }
 
-function radios(idPrefix: string, name: string, options: Array<{ value: string; label: string }>, selected: string) {
+function radios(idPrefix: string, name: string, options: ReadonlyArray<{ value: string; label: string }>, selected: string) {
   return options.map((o) => ({ id: `${idPrefix}-${o.value}`, name, value: o.value, label: o.label, checked: o.value === selected }));
 }
 
+/** Where the template places each slot's fields: a list of inputs, or one. */
+const SLOTS = { contact: 'list', hasPlan: 'one', planFields: 'list', updateCycle: 'one', period: 'list', nextPlan: 'one', notes: 'one', disclosure: 'one' } as const satisfies Record<FormSlot, 'list' | 'one'>;
+
 /** Everything the form template needs, with errors attached to their fields. */
-export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[], opts: { receipts?: boolean } = {}) {
+export function formModel(
+  v: FormValues,
+  errors: FieldError[],
+  measures: Pick<Measure, 'code' | 'category' | 'label'>[],
+  opts: { receipts?: boolean } = {},
+  fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS,
+) {
   const errs = new Map<string, string>();
   for (const e of errors) if (!errs.has(e.path)) errs.set(e.path, e.message);
   const groups: Array<{ category: string; headingId: string; rows: unknown[] }> = [];
@@ -195,31 +187,20 @@ export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Me
       options: radios(`m-${m.code}`, `m_${m.code}`, ANSWERS.map((a) => ({ value: a, label: ANSWER_LABELS[a] })), v.measures[m.code] ?? ''),
     });
   });
-  const group = (path: string, id: string) => ({ error: errs.get(path), errorId: `${id}-error` });
-  return {
-    errors: errors.map((e) => ({ ...e, fieldId: fieldIdFor(e.path) })),
-    contact: [
-      textField('f-department', 'department', '担当部署（部課等名）', v, errs, '/contact/department', { hint: '例: 総務局 情報管理部 情報企画課', autocomplete: 'organization-title' }),
-      textField('f-personKana', 'personKana', '担当者名（カナ）', v, errs, '/contact/personKana', { hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。半角カナは全角に直して保存します' }),
-      textField('f-phone', 'phone', '電話番号（直通）', v, errs, '/contact/phone', { type: 'tel', hint: '例: 0798-35-3151（全角の数字・ハイフンでも入力できます）', autocomplete: 'tel' }),
-      textField('f-email', 'email', 'メールアドレス（所属）', v, errs, '/contact/email', { type: 'email', hint: opts.receipts ? '例: joho@city.example.lg.jp（送信時に、照会先のメールアドレスと、それと同じドメインのこのアドレスへ受付のメールをお送りします）' : '例: joho@city.example.lg.jp', autocomplete: 'email' }),
-    ],
-    hasPlan: { ...group('/plan/hasPlan', 'f-hasPlan'), options: radios('f-hasPlan', 'hasPlan', [{ value: 'yes', label: '計画を策定している' }, { value: 'no', label: 'なし（計画を策定していない）' }], v.hasPlan) },
-    planFields: [
-      textField('f-planName', 'planName', '計画名称', v, errs, '/plan/name', { hint: '例: 西宮市情報化推進計画' }),
-      textField('f-latestNumber', 'latestNumber', '最新番号', v, errs, '/plan/latestNumber', { hint: '例: 第4次（「第四次」「4」でも入力できます）' }),
-    ],
-    updateCycle: {
-      field: textField('f-updateCycleYears', 'updateCycleYears', '更新頻度（年ごと）', v, errs, '/plan/updateCycleYears', { hint: '1〜20 の年数（例: 5）。定まっていない場合は下の「不定期」を選んでください' }),
-      irregular: v.updateCycleIrregular,
-    },
-    period: [
-      textField('f-periodStart', 'periodStart', '開始年度', v, errs, '/plan/periodStart', { hint: '西暦（例: 2014）または和暦（例: 平成26年度、H26、令和2年度、R2）' }),
-      textField('f-periodEnd', 'periodEnd', '終了年度', v, errs, '/plan/periodEnd', { hint: '西暦（例: 2018）または和暦（例: 平成30年度、H30）' }),
-    ],
-    nextPlan: { ...group('/plan/nextPlan', 'f-nextPlan'), options: radios('f-nextPlan', 'nextPlan', NEXT_PLANS.map((p) => ({ value: p, label: NEXT_PLAN_LABELS[p] })), v.nextPlan) },
-    notes: textField('f-notes', 'notes', '備考', v, errs, '/plan/notes', { multiline: true, hint: '任意' }),
-    disclosure: { ...group('/disclosure', 'f-disclosure'), options: radios('f-disclosure', 'disclosure', DISCLOSURES.map((d) => ({ value: d, label: DISCLOSURE_LABELS[d] })), v.disclosure) },
-    groups,
-  };
+  const values = v as unknown as Values;
+  const slots: Record<string, unknown> = Object.fromEntries(Object.entries(SLOTS).filter(([, n]) => n === 'list').map(([slot]) => [slot, []]));
+  for (const f of fields) {
+    const { id, name, slot } = f.form;
+    let model: unknown;
+    if (RADIO_KINDS.has(f.kind)) model = { error: errs.get(f.path), errorId: `${id}-error`, options: radios(id, name, radioOptions(f), String(values[name] ?? '')) };
+    else {
+      const { hint, receiptHint, type, autocomplete, multiline } = f.form as ResponseFieldSpec['form'];
+      const extra = Object.fromEntries(Object.entries({ type, hint: (opts.receipts && receiptHint) || hint, autocomplete, multiline }).filter(([, x]) => x !== undefined));
+      model = textField(id, name, f.form.label ?? f.label, v, errs, f.path, extra);
+    }
+    if (f.companion && slot === 'updateCycle') model = { field: model, irregular: values[f.companion.formName] === true };
+    if (SLOTS[slot] === 'list') (slots[slot] as unknown[]).push(model);
+    else slots[slot] = model;
+  }
+  return { errors: errors.map((e) => ({ ...e, fieldId: fieldIdFor(e.path, fields) })), ...slots, groups };
 }

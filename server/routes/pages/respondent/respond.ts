@@ -14,7 +14,7 @@ import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../../pl
 import { findCity } from '../../../repositories/cities.js';
 import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
-import { disclosureLabel, measureGroups, planLines, sendReceipt } from '../../../services/response-summary.js';
+import { contactLines, disclosureLabel, measureGroups, planLines, sendReceipt } from '../../../services/response-summary.js';
 import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
 import { answersAtVersion } from '../../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
@@ -105,6 +105,7 @@ async function respondentPages(app: FastifyInstance) {
         statusLabel: statusText(state),
         submittedAt: state.submittedAt,
         answers: state.model,
+        contactLines: contactLines(state.model),
         planLines: planLines(state.model),
         disclosureLabel: disclosureLabel(state.model),
         groups: measureGroups(state.model, measures),
