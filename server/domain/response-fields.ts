@@ -107,7 +107,7 @@ export const RESPONSE_FIELDS = [
     choices: [{ value: true, label: '計画あり' }, { value: false, label: '計画なし' }],
     form: { name: 'hasPlan', id: 'f-hasPlan', slot: 'hasPlan', options: [{ value: 'yes', label: '計画を策定している' }, { value: 'no', label: 'なし（計画を策定していない）' }] },
     questionnaire: { id: '2-1', label: '情報化計画を策定していますか。' },
-    lists: { answers: { header: '計画の有無', width: 10 }, plans: [{ header: '計画の有無', width: 10 }] },
+    lists: { answers: { header: '計画の有無', width: 8 }, plans: [{ header: '計画の有無', width: 10 }] },
   },
   {
     path: '/plan/name', label: '計画名称', kind: 'text', description: '計画名称', maxLength: { max: 300, name: '計画名称' },
