@@ -7,6 +7,7 @@ import organiserPlanDocumentRoutes from './plan-documents.js';
 import organiserQuestionnaireRoutes from './questionnaire.js';
 import responseRoutes from './responses.js';
 import resultsRoutes from './results.js';
+import organiserSessionRoutes from './session.js';
 import surveyRoutes from './surveys.js';
 import workbookRoutes from './workbooks.js';
 
@@ -15,6 +16,7 @@ const organiserApi: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', async (request) => {
     if (request.routeOptions.url?.startsWith('/api/v1/surveys/:id')) await app.loadSurvey(request);
   });
+  await app.register(organiserSessionRoutes);
   await app.register(cityRoutes);
   await app.register(surveyRoutes);
   await app.register(responseRoutes);

@@ -3,6 +3,7 @@
 // summary; what can be saved is saved even when a submit fails), the conflict page when someone else saved
 // first (both versions side by side, chosen field by field), the confirmation and the read-only summary.
 // Every failure on these pages is a Japanese page that keeps what was typed where it can, never a JSON body.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { City, Survey } from '../../../db/schema.js';
 import { DomainError, type FieldError } from '../../../domain/errors.js';
@@ -18,7 +19,7 @@ import { contactLines, disclosureLabel, measureGroups, planLines, sendReceipt } 
 import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
 import { answersAtVersion } from '../../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
-import { answerForm } from '../../../schemas/pages.js';
+import { answerForm, text } from '../../../schemas/pages.js';
 import { respondentMessage, typedLines } from './error-page.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
 
@@ -32,7 +33,8 @@ interface Context {
 }
 
 type Body = Record<string, unknown>;
-const TokenParams = { type: 'object', properties: { token: { type: 'string', maxLength: 200 } }, required: ['token'] } as const;
+const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
+const FormQuery = Type.Object({ saved: text(2), discarded: text(2), plan: text(300), planError: text(300) });
 const FormBody = answerForm();
 
 function statusText(state: ResponseState): string {
@@ -197,10 +199,7 @@ async function respondentPages(app: FastifyInstance) {
     {
       schema: {
         hide: true,
-        querystring: {
-          type: 'object',
-          properties: { saved: { type: 'string', maxLength: 2 }, discarded: { type: 'string', maxLength: 2 }, plan: { type: 'string', maxLength: 300 }, planError: { type: 'string', maxLength: 300 } },
-        },
+        querystring: FormQuery,
       },
     },
     async (request, reply) => {
