@@ -157,7 +157,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.delete(
-    '/api/v1/surveys/:id/participants/:cityCode',
+    '/surveys/:id/participants/:cityCode',
     {
       schema: {
         tags: ['surveys'],
@@ -179,7 +179,7 @@ const surveyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.delete(
-    '/api/v1/surveys/:id',
+    '/surveys/:id',
     {
       schema: {
         tags: ['surveys'],

@@ -1,20 +1,20 @@
 // The organiser's upload of a city's returned Excel questionnaire (代理取込): the same dry-run preview, errors and
 // confirmation as the respondent's page (pages/questionnaire/upload.hbs), saved as the city's draft and audited.
 import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isValidCityCode } from '../../../domain/city-code.js';
 import { DomainError, notFound } from '../../../domain/errors.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findParticipantCity } from '../../../repositories/responses.js';
 import { importQuestionnaire, type ImportResult } from '../../../services/questionnaire-import.js';
-import { getSurveyOr404 } from '../../../services/surveys.js';
+import { CityPageParams } from '../../../schemas/pages.js';
 import { QUESTIONNAIRE_MULTIPART } from '../respondent/questionnaire.js';
 import { pageAuth, renderPage } from './common.js';
 
 type Upload = { filename: string; data: Buffer };
 type Req = FastifyRequest<{
-  Params: { id: string; cityCode: string };
-  Querystring: { saved?: string };
+  Params: { id: number; cityCode: string };
+  Querystring: { saved?: number };
   Body: { file?: Upload | string; workbook?: string; version?: string; confirm?: string; reason?: string } | undefined;
 }>;
 
@@ -23,10 +23,8 @@ const responseUploadPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
 
   async function target(request: Req) {
-    const id = Number(request.params.id);
-    if (!Number.isInteger(id) || id < 1 || id > 2147483647 || !isValidCityCode(request.params.cityCode)) throw notFound('団体の回答');
-    const survey = await getSurveyOr404(app.db, id);
-    const city = await findParticipantCity(app.db, id, request.params.cityCode);
+    const survey = request.survey!;
+    const city = await findParticipantCity(app.db, survey.id, request.params.cityCode);
     if (!city) throw notFound('照会先団体');
     return { survey, city };
   }
@@ -48,17 +46,17 @@ const responseUploadPages: FastifyPluginAsync = async (app) => {
     });
   }
 
-  app.get('/organiser/surveys/:id/responses/:cityCode/questionnaire', { schema: { hide: true }, preHandler: auth }, async (req, reply) => {
+  app.get('/organiser/surveys/:id/responses/:cityCode/questionnaire', { schema: { hide: true, params: CityPageParams, querystring: Type.Object({ saved: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })) }) }, preHandler: auth }, async (req, reply) => {
     const request = req as Req;
     const t = await target(request);
     const saved = request.query.saved;
-    return render(request, reply, t, { notice: saved ? `調査票の内容を${t.city.name}の回答として一時保存しました（${Number(saved) || 0} 件の変更）。` : undefined });
+    return render(request, reply, t, { notice: saved !== undefined ? `調査票の内容を${t.city.name}の回答として一時保存しました（${saved} 件の変更）。` : undefined });
   });
 
   app.post(
     '/organiser/surveys/:id/responses/:cityCode/questionnaire',
     // the session is checked in onRequest, before the multipart body is read (preValidation)
-    { schema: { hide: true }, onRequest: auth, preHandler: app.csrfProtection },
+    { schema: { hide: true, params: CityPageParams }, onRequest: auth, preHandler: app.csrfProtection },
     async (req, reply) => {
       const request = req as Req;
       const t = await target(request);

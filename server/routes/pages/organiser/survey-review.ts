@@ -1,19 +1,17 @@
 // The review of a copied round's texts: the intro and the mail texts it took over from the previous round, with
 // the years, fiscal years, dates and edition numbers marked (domain/round-wording.ts), so none is sent out stale.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { badRequest } from '../../../domain/errors.js';
 import { findRoundWording, markedSegments } from '../../../domain/round-wording.js';
 import { findSurvey } from '../../../repositories/surveys.js';
 import { surveyMailText } from '../../../services/mailings.js';
-import { getSurveyOr404 } from '../../../services/surveys.js';
+import { noticeQuery, SurveyPageParams } from '../../../schemas/pages.js';
 import { pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 const surveyReviewPages: FastifyPluginAsync = async (app) => {
-  app.get('/organiser/surveys/:id/review', { schema: { hide: true }, preHandler: pageAuth(app) }, async (req, reply) => {
-    const request = req as FastifyRequest<{ Params: { id: string }; Querystring: { notice?: string } }>;
-    const id = Number(request.params.id);
-    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw badRequest('調査の番号が正しくありません');
-    const survey = await getSurveyOr404(app.db, id);
+  app.get('/organiser/surveys/:id/review', { schema: { hide: true, params: SurveyPageParams, querystring: noticeQuery() }, preHandler: pageAuth(app) }, async (req, reply) => {
+    const request = req as FastifyRequest<{ Params: { id: number }; Querystring: { notice?: string } }>;
+    const survey = request.survey!;
+    const id = survey.id;
     const source = survey.copied_from_survey_id === null ? undefined : await findSurvey(app.db, survey.copied_from_survey_id);
     if (!source) return redirectWithNotice(reply, `/organiser/surveys/${id}`, 'この調査は前回の調査をコピーして作成したものではないため、引き継いだ文面の確認はありません');
     const previousYear = Number(source.deadline.slice(0, 4));
