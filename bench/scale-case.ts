@@ -7,7 +7,7 @@ import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { cityCodeCheckDigit } from '../server/domain/city-code.js';
-import { hashPassword } from '../server/domain/passwords.js';
+import { hashPassword } from '../server/lib/passwords.js';
 import { createOrganiser } from '../server/repositories/organisers.js';
 import { computeResults } from '../server/services/results.js';
 

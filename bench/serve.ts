@@ -12,7 +12,7 @@ import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDatabase } from '../server/db/seed.js';
-import { hashPassword } from '../server/domain/passwords.js';
+import { hashPassword } from '../server/lib/passwords.js';
 import { createOrganiser } from '../server/repositories/organisers.js';
 import { sampleResponse } from './sample-response.js';
 

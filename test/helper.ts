@@ -13,7 +13,7 @@ import { type Config, loadConfig } from '../server/config.js';
 import { type DatabaseHandle, openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDatabase } from '../server/db/seed.js';
-import { hashPassword } from '../server/domain/passwords.js';
+import { hashPassword } from '../server/lib/passwords.js';
 import { createOrganiser } from '../server/repositories/organisers.js';
 import { SEED_TODAY } from './support/pglite-snapshot.js';
 

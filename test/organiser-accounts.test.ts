@@ -175,7 +175,7 @@ describe('passwords an office can keep', () => {
     const { openTestDatabase } = await import('./helper.js');
     const { resetPassword, authenticateOrganiser } = await import('../server/services/accounts.js');
     const { createOrganiser } = await import('../server/repositories/organisers.js');
-    const { hashPassword } = await import('../server/domain/passwords.js');
+    const { hashPassword } = await import('../server/lib/passwords.js');
     const database = await openTestDatabase();
     try {
       await createOrganiser(database.db, { email: 'joho@example.lg.jp', passwordHash: await hashPassword('forgotten-password'), role: 'admin' });

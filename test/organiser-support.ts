@@ -1,6 +1,6 @@
 // Helpers of the organiser console tests: accounts and a page's visible text. The browser (cookies, CSRF
 // token, forms) lives in support/browser.ts and is re-exported here under its old names.
-import { hashPassword } from '../server/domain/passwords.js';
+import { hashPassword } from '../server/lib/passwords.js';
 import { createOrganiser } from '../server/repositories/organisers.js';
 import type { TestContext } from './helper.js';
 

@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeBidi } from '../server/domain/bidi.js';
+import { closeBidi } from '../server/lib/bidi.js';
 import { buildTestApp, loginOrganiser, ORGANISER, type TestContext } from './helper.js';
 import { Browser } from './organiser-support.js';
 import { completeAnswer } from './respondent-fixtures.js';

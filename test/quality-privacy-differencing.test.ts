@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildRespondentWorkbook } from '../exports/respondent-workbook.js';
 import type { ParticipantRecord, ResultsData } from '../exports/types.js';
-import { bandComparisonChart, planTimelineChart, rateChart } from '../server/domain/charts.js';
+import { bandComparisonChart, planTimelineChart, rateChart } from '../server/views/charts.js';
 import { SMALL_GROUP_MESSAGE } from '../server/domain/disclosure-control.js';
 import type { Answer, Disclosure, NextPlan } from '../server/domain/glossary.js';
 import { buildPlanStats, type PlanInput } from '../server/domain/plan-stats.js';

@@ -14,7 +14,7 @@ import { parseQuestionnaire } from '../exports/questionnaire-parse.js';
 import type { ParticipantRecord, ResultsData } from '../exports/types.js';
 import { EMPTY_ANSWERS, type ResponseAnswers } from '../server/domain/response.js';
 import { RESPONSE_FIELDS, responseFields, type ResponseFieldSpec } from '../server/domain/response-fields.js';
-import { registerHelpers } from '../server/domain/template-helpers.js';
+import { registerHelpers } from '../server/views/helpers.js';
 import { formModel, inputFromValues, valuesFromAnswers, valuesFromBody } from '../server/routes/pages/respondent/form.js';
 import { ResponseInputSchema, responseSchemasFor } from '../server/schemas/response.js';
 import { contactLines } from '../server/services/response-summary.js';

@@ -2,7 +2,7 @@
 // plan statistics and the SVG charts — no database.
 import { describe, expect, it } from 'vitest';
 import { bandsFor } from '../server/domain/bands.js';
-import { bandComparisonChart, esc, planTimelineChart, rateChart } from '../server/domain/charts.js';
+import { bandComparisonChart, esc, planTimelineChart, rateChart } from '../server/views/charts.js';
 import { anonymousCityName, anonymousNames, buildPlanStats, type PlanInput } from '../server/domain/plan-stats.js';
 import { arrangeMeasures, buildResults, parseResultSort, rateDifference, ratePercent, type ResultsInput } from '../server/domain/results.js';
 

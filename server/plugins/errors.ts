@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, type FieldError } from '../domain/errors.js';
-import { toFieldErrors, validationSummary, type SchemaError } from '../domain/validation-messages.js';
+import { toFieldErrors, validationSummary, type SchemaError } from '../lib/schema-errors.js';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',

@@ -6,8 +6,8 @@ import view from '@fastify/view';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import Handlebars from 'handlebars';
-import { closeBidi } from '../domain/bidi.js';
-import { registerHelpers } from '../domain/template-helpers.js';
+import { closeBidi } from '../lib/bidi.js';
+import { registerHelpers } from '../views/helpers.js';
 
 import { TEMPLATES_DIR } from '../paths.js';
 
@@ -22,7 +22,7 @@ function partialsIn(dir: string): Record<string, string> {
 /**
  * Every {{value}} in a page goes through Handlebars' one escape function, which has no per-instance hook: this wraps
  * it (once, when the pages plugin starts: the one place it happens) so that a value's bidi controls are closed too and
- * an RTL override never reorders the page. Mail is rendered with noEscape and closes them itself (domain/bidi.ts), so
+ * an RTL override never reorders the page. Mail is rendered with noEscape and closes them itself (lib/bidi.ts), so
  * importing mail code never changes how anything is escaped.
  */
 export function installBidiClosingEscape(): void {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Db, inTransaction } from '../db/database.js';
 import type { Organiser } from '../db/schema.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../domain/passwords.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../lib/passwords.js';
 import { recordAudit, SYSTEM_ACTOR } from '../repositories/audit.js';
 import { badRequest } from '../domain/errors.js';
 import { countOrganisers, createOrganiser, findOrganiserByEmail, setOrganiserPassword } from '../repositories/organisers.js';

@@ -7,7 +7,7 @@ import JSZip from 'jszip';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { type Db, inTransaction } from '../db/database.js';
 import type { MailMessage, Survey } from '../db/schema.js';
-import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../domain/mail-texts.js';
+import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../mail/mail-texts.js';
 import { notFound } from '../domain/errors.js';
 import type { Mailer } from '../plugins/mail.js';
 import { MAIL_TEMPLATES_DIR } from '../paths.js';

@@ -3,7 +3,7 @@ import { type Db, inTransaction } from '../db/database.js';
 import type { Organiser } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import type { OrganiserRole } from '../domain/glossary.js';
-import { hashPassword } from '../domain/passwords.js';
+import { hashPassword } from '../lib/passwords.js';
 import { isAccountEmail } from '../domain/normalise.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
 import { setOrganiserDisabled } from '../repositories/organiser-accounts.js';

@@ -10,7 +10,7 @@ import type { Mailer, MailResult } from '../plugins/mail.js';
 import { findCity } from '../repositories/cities.js';
 import { countRecentMail } from '../repositories/mail.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
-import { renderMailTemplate } from './mail-templates.js';
+import { renderMailTemplate } from '../mail/templates.js';
 
 const UNANSWERED = '（未回答）';
 

@@ -10,7 +10,7 @@ import { findCity } from '../repositories/cities.js';
 import { listParticipants } from '../repositories/surveys.js';
 import { listResponsesWithAnswers } from '../repositories/workbook-data.js';
 import { currentLinks, type LinkDeps } from './invitations.js';
-import { renderMailTemplate } from './mail-templates.js';
+import { renderMailTemplate } from '../mail/templates.js';
 import { getSurveyOr404 } from './surveys.js';
 
 export interface NotifyOutcome {

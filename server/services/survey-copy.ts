@@ -4,7 +4,7 @@ import { type Db, inTransaction } from '../db/database.js';
 import type { Survey } from '../db/schema.js';
 import { badRequest, conflict, notFound } from '../domain/errors.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import { findMeasure, insertMeasure, updateMeasure } from '../repositories/console-surveys.js';
+import { findMeasure, insertMeasure, updateMeasure } from '../repositories/measures.js';
 import { listMeasures, listParticipants } from '../repositories/surveys.js';
 import { addSurveyParticipants, createSurveyFrom, getSurveyOr404 } from './surveys.js';
 

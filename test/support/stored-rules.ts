@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { bandIndexFor } from '../../server/domain/bands.js';
 import { cityCodeProblem } from '../../server/domain/city-code.js';
 import { ANSWERS, DISCLOSURES, NEXT_PLANS, ORGANISER_ROLES, SURVEY_STATUSES } from '../../server/domain/glossary.js';
-import { checkMailText } from '../../server/domain/mail-texts.js';
+import { checkMailText } from '../../server/mail/mail-texts.js';
 import { isEmail, isKatakanaName, isPhoneNumber } from '../../server/domain/normalise.js';
 import { listOrganisers } from '../../server/repositories/organiser-accounts.js';
 import { listParticipants, listSurveys } from '../../server/repositories/surveys.js';

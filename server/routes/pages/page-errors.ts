@@ -4,7 +4,7 @@
 // attachValidation and calls assertValidForm), else it is the 400 page with the same Japanese messages.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { badRequest, type DomainError, notFound } from '../../domain/errors.js';
-import { toFieldErrors, validationSummary, type SchemaError } from '../../domain/validation-messages.js';
+import { toFieldErrors, validationSummary, type SchemaError } from '../../lib/schema-errors.js';
 import { databaseRefusalStatus, toErrorReply } from '../../plugins/errors.js';
 import { paramFailed } from '../../plugins/survey.js';
 import { consoleErrorPage } from './organiser/common.js';

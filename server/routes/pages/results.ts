@@ -3,7 +3,7 @@
 // Organisers also send 「調査結果の送付」 from here (the same service as POST /api/v1/surveys/:id/results/notify).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Survey } from '../../db/schema.js';
-import { bandComparisonChart, countChart, planTimelineChart, rateChart } from '../../domain/charts.js';
+import { bandComparisonChart, countChart, planTimelineChart, rateChart } from '../../views/charts.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { editionForRespondent, editionLabel } from '../../services/publications.js';
 import { ANSWER_LABELS, ANSWER_MARKS, SURVEY_STATUS_LABELS } from '../../domain/glossary.js';

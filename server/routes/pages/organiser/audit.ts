@@ -1,7 +1,7 @@
 // Audit log page: who changed what and when, with the record before and after; filters by entity, operation,
 // city, survey, actor and date, and the filtered entries as a CSV (UTF-8 with BOM, Japanese headers).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { formatDateTimeJa } from '../../../domain/template-helpers.js';
+import { formatDateTimeJa } from '../../../views/helpers.js';
 import { toCsv } from '../../../domain/csv.js';
 import { isValidCityCode } from '../../../domain/city-code.js';
 import { type AuditFilter, auditActions, auditEntities, searchAudit } from '../../../repositories/audit-search.js';

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, DomainError, notFound } from '../../../domain/errors.js';
 
 const gone = (message: string) => new DomainError(410, 'GONE', message);
-import { MAIL_FIELDS, type MailTextKind } from '../../../domain/mail-texts.js';
+import { MAIL_FIELDS, type MailTextKind } from '../../../mail/mail-texts.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { findMail, listMail } from '../../../repositories/mail.js';
 import { invitationPreview, mailMergeRows, markMailsSent, emlFilename, emlOf, outboxZip, reminderPreview, retryMail, saveMailText, sendInvitations, sendReminders, surveyMailText, } from '../../../services/mailings.js';

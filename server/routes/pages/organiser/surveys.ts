@@ -10,7 +10,7 @@ import { SURVEY_STATUS_LABELS, SURVEY_STATUSES, type SurveyStatus } from '../../
 import { allowedMoves } from '../../../domain/survey-status.js';
 import { organiserActor } from '../../../plugins/auth.js';
 import { listCities } from '../../../repositories/cities.js';
-import { answerCounts } from '../../../repositories/console-surveys.js';
+import { answerCounts } from '../../../repositories/measures.js';
 import { listMeasures, listParticipants, listSurveys } from '../../../repositories/surveys.js';
 import { addMeasure, copySurvey, editMeasure, type MeasureEdit } from '../../../services/survey-copy.js';
 import { addSurveyParticipants, createSurvey, patchSurvey } from '../../../services/surveys.js';

@@ -1,9 +1,9 @@
 // Charts as inline SVG strings built on the server (no client library, no CDN): pure functions of the results.
 // Each SVG has a <title> and <desc> (aria-labelledby); 実施済/検討中 differ by colour AND pattern, bands by marker shape.
-import { closeBidi } from './bidi.js';
-import { ANSWER_LABELS, ANSWER_MARKS, ANSWERS } from './glossary.js';
-import type { CountRow, PlanStats } from './plan-stats.js';
-import { bandRatePercent, type SurveyResults } from './results.js';
+import { closeBidi } from '../lib/bidi.js';
+import { ANSWER_LABELS, ANSWER_MARKS, ANSWERS } from '../domain/glossary.js';
+import type { CountRow, PlanStats } from '../domain/plan-stats.js';
+import { bandRatePercent, type SurveyResults } from '../domain/results.js';
 
 const FONT = '"Hiragino Kaku Gothic ProN","Hiragino Sans","BIZ UDPGothic","Yu Gothic UI",Meiryo,"Noto Sans CJK JP","Noto Sans JP",sans-serif';
 export const CHART_COLOURS = { implemented: '#1f5fa0', studying: '#b35900', grid: '#b0b0b0', text: '#1a1a1a', muted: '#4d4d4d' };

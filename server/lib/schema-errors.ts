@@ -1,5 +1,5 @@
 // Turns JSON-schema (Ajv) errors into API.md's `errors: [{ path, message }]` with Japanese messages.
-import type { FieldError } from './errors.js';
+import type { FieldError } from '../domain/errors.js';
 
 /** The subset of Ajv's ErrorObject this needs. */
 export interface SchemaError {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { closeBidiIn } from '../domain/bidi.js';
-import { registerHelpers } from '../domain/template-helpers.js';
+import { closeBidiIn } from '../lib/bidi.js';
+import { registerHelpers } from '../views/helpers.js';
 import { MAIL_TEMPLATES_DIR } from '../paths.js';
 
 const hbs = Handlebars.create();

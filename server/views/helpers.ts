@@ -1,6 +1,6 @@
 // Handlebars helpers shared by pages and mail. They return plain strings, so Handlebars still escapes them.
 import type { HelperDelegate } from 'handlebars';
-import { inJapanTime } from './japan-time.js';
+import { inJapanTime } from '../domain/japan-time.js';
 
 type HandlebarsLike = { registerHelper(name: string, fn: HelperDelegate): void };
 

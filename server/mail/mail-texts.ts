@@ -1,9 +1,9 @@
 // Mail texts an organiser can edit per survey: a Handlebars subject and body (plain text, no HTML
 // escaping), checked before they are saved so a broken template never reaches a city.
 import Handlebars from 'handlebars';
-import { closeBidiIn } from './bidi.js';
-import { badRequest, type FieldError } from './errors.js';
-import { registerHelpers } from './template-helpers.js';
+import { closeBidiIn } from '../lib/bidi.js';
+import { badRequest, type FieldError } from '../domain/errors.js';
+import { registerHelpers } from '../views/helpers.js';
 
 const hbs = Handlebars.create();
 registerHelpers(hbs);
