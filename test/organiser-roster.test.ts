@@ -3,7 +3,8 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRosterRows, decodeCsv, parseCsv, parseRosterDate, parsePopulation } from '../server/domain/roster-import.js';
+import { checkRosterRows, parseCsv, parseRosterDate, parsePopulation } from '../server/domain/roster-import.js';
+import { decodeCsv } from '../server/lib/roster-file.js';
 import { listAudit } from '../server/repositories/audit.js';
 import { findCity, listCities } from '../server/repositories/cities.js';
 import { buildTestApp, type TestContext } from './helper.js';

@@ -1,7 +1,5 @@
 // Roster import (団体名簿の取込): decodes a CSV (UTF-8 with/without BOM, or Shift_JIS as Japanese Excel saves
 // it) or an .xlsx into rows, matches the headers loosely and lists every row's problems. No I/O, no database.
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { cityCodeProblem } from './city-code.js';
 import { isEmail } from './normalise.js';
 
@@ -86,17 +84,6 @@ export function loose(value: string): string {
   return value.normalize('NFKC').replace(/[\s\u3000]+/g, '').toLowerCase();
 }
 
-/** UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, otherwise Shift_JIS (cp932, as Excel writes it). */
-export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'shift_jis' } {
-  const buf = Buffer.from(bytes);
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf-8' };
-  } catch {
-    return { text: iconv.decode(buf, 'cp932'), encoding: 'shift_jis' };
-  }
-}
-
 /** A roster lists cities (Japan has about 1,700 municipalities): a header and up to 5,000 rows of up to 30 columns. */
 export const ROSTER_MAX_ROWS = 5_000;
 export const ROSTER_MAX_COLUMNS = 30;
@@ -143,34 +130,6 @@ export function parseCsv(text: string, limits?: { maxRows: number; maxColumns: n
   if (field !== '' || row.length > 0) {
     endField();
     endRow();
-  }
-  return rows;
-}
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(value);
-}
-
-/** The first worksheet of an .xlsx as rows of text (in-memory reader: the streaming one may return furigana). */
-export async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
-  const rows: string[][] = [];
-  for (let r = 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
-    const cells: string[] = [];
-    for (let c = 1; c <= Math.max(row.cellCount, 1); c++) cells.push(cellText(row.getCell(c).value));
-    rows.push(cells);
   }
   return rows;
 }
@@ -269,33 +228,6 @@ export function checkRosterRows(table: string[][]): RosterImport {
   });
   if (rows.length === 0) return { rows, fileProblems: ['見出しの下にデータの行がありません'] };
   return { rows, fileProblems: [] };
-}
-
-/**
- * Reads a roster file (by its name: .xlsx or CSV) and checks it; a CSV is bounded by ROSTER_MAX_ROWS and
- * ROSTER_MAX_COLUMNS. An uploaded .xlsx must be read by `readWorkbook` from services/roster-upload.ts (scanned,
- * then sandboxed): the default reads on the calling thread and is for files the platform made itself.
- */
-export async function readRosterFile(filename: string, bytes: Uint8Array, readWorkbook: (bytes: Uint8Array) => Promise<string[][]> = readXlsx): Promise<RosterImport> {
-  if (/\.xlsx$/i.test(filename)) {
-    let table: string[][];
-    try {
-      table = await readWorkbook(bytes);
-    } catch (err) {
-      return { rows: [], fileProblems: [err instanceof RosterFileProblem ? err.message : 'Excel ファイル（.xlsx）として読み取れませんでした'] };
-    }
-    return { ...checkRosterRows(table), encoding: 'xlsx' };
-  }
-  if (/\.xls$/i.test(filename)) {
-    return { rows: [], fileProblems: ['古い形式の Excel ファイル（.xls）は読み取れません。.xlsx または CSV で保存し直してください'] };
-  }
-  const { text, encoding } = decodeCsv(bytes);
-  try {
-    return { ...checkRosterRows(parseCsv(text, { maxRows: ROSTER_MAX_ROWS + 1, maxColumns: ROSTER_MAX_COLUMNS })), encoding };
-  } catch (err) {
-    if (err instanceof RosterFileProblem) return { rows: [], fileProblems: [err.message], encoding };
-    throw err;
-  }
 }
 
 export function importIsClean(result: RosterImport): boolean {

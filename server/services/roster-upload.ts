@@ -3,7 +3,8 @@
 // by rows and columns while it is parsed (domain/roster-import.ts).
 import { ROSTER_LIMITS } from '../../exports/workbook-limits.js';
 import { scanXlsx } from '../../exports/xlsx-scan.js';
-import { readRosterFile, RosterFileProblem, type RosterImport } from '../domain/roster-import.js';
+import { RosterFileProblem, type RosterImport } from '../domain/roster-import.js';
+import { readRosterFile } from '../lib/roster-file.js';
 import { SandboxError } from '../lib/sandbox.js';
 import { readInSandbox } from '../lib/untrusted-workbook.js';
 
