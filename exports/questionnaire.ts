@@ -2,7 +2,8 @@
 // 質問1–3, the measure table (answer in the same row as the measure), dropdowns on exact cells, labels
 // locked, input cells unlocked, and a hidden sheet naming the survey and city with the platform's signature.
 import type { Cell, DataValidation, Worksheet } from 'exceljs';
-import { answerLabel, disclosureLabel, japaneseDate, latestNumberLabel, nextPlanLabel } from './format.js';
+import { formatDeadline } from '../server/domain/deadlines.js';
+import { answerLabel, disclosureLabel, latestNumberLabel, nextPlanLabel } from './format.js';
 import {
   COL,
   FORMAT_ID,
@@ -19,7 +20,7 @@ import { FILLS, headerCell, styleCell, TITLE_FONT } from './styles.js';
 import type { ResponseAnswers } from './types.js';
 
 export interface QuestionnaireData {
-  survey: { id: number; title: string; deadline: string; hostCityName: string };
+  survey: { id: number; title: string; deadline: string; deadlineGregorian?: boolean; hostCityName: string };
   city: { code: string; name: string };
   measures: Array<{ code: string; category: string; label: string }>;
   answers: ResponseAnswers;
@@ -96,7 +97,7 @@ export function buildQuestionnaire(data: QuestionnaireData) {
   ws.getColumn(COL.answer).width = 30;
 
   put(ws, 1, 1, '情報化計画の策定状況に関する調査票').font = TITLE_FONT;
-  styleCell(put(ws, 2, 1, `${data.survey.title}（照会元: ${data.survey.hostCityName}、回答期限: ${japaneseDate(data.survey.deadline)}）`), { border: false });
+  styleCell(put(ws, 2, 1, `${data.survey.title}（照会元: ${data.survey.hostCityName}、回答期限: ${formatDeadline({ deadline: data.survey.deadline, deadline_gregorian: data.survey.deadlineGregorian })}）`), { border: false });
   INSTRUCTIONS.forEach((text, i) => {
     styleCell(put(ws, 3 + i, 1, text), { border: false });
     ws.mergeCells(3 + i, 1, 3 + i, 4);

@@ -28,6 +28,7 @@ import homePages from './routes/pages/home.js';
 import respondentAuthPlugin from './plugins/respondent-auth.js';
 import receiptsPlugin from './plugins/receipts.js';
 import invitationRoutes from './routes/api/invitations.js';
+import mailTextRoutes from './routes/api/mail-texts.js';
 import respondentRoutes from './routes/api/respondent.js';
 import responseRoutes from './routes/api/responses.js';
 import respondentPages from './routes/pages/respondent.js';
@@ -140,6 +141,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(resultsPages);
   await app.register(homePages);
   await app.register(invitationRoutes);
+  await app.register(mailTextRoutes);
   await app.register(respondentRoutes);
   await app.register(responseRoutes);
   await app.register(respondentPages);

@@ -8,6 +8,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { type Db, inTransaction } from '../db/database.js';
 import type { MailMessage, Survey } from '../db/schema.js';
 import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../domain/mail-texts.js';
+import { formatDeadline } from '../domain/deadlines.js';
 import { notFound } from '../domain/errors.js';
 import type { Mailer } from '../plugins/mail.js';
 import { TEMPLATES_DIR } from '../plugins/views.js';
@@ -68,7 +69,7 @@ async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Acto
     cityName,
     hostCityName: host?.name ?? '',
     surveyTitle: survey.title,
-    deadline: survey.deadline,
+    deadline: formatDeadline(survey),
     url,
     publicUrl,
     introText: survey.intro_text,

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { Measure } from '../db/schema.js';
 import { ANSWER_LABELS, DISCLOSURE_LABELS, NEXT_PLAN_LABELS } from '../domain/glossary.js';
 import { formatLatestNumber, type ResponseAnswers } from '../domain/response.js';
+import { formatDeadline } from '../domain/deadlines.js';
 import { formatFiscalYear } from '../domain/wareki.js';
 import type { Mailer, MailResult } from '../plugins/mail.js';
 import { findCity } from '../repositories/cities.js';
@@ -62,7 +63,7 @@ export async function sendReceipt(
     cityName: city.name,
     hostCityName: host?.name ?? '',
     surveyTitle: survey.title,
-    deadline: survey.deadline,
+    deadline: formatDeadline(survey),
     submittedAt: r.submittedAt,
     contact: r.model.contact,
     planLines: planLines(r.model),

@@ -25,6 +25,7 @@ export async function copySurvey(db: Db, sourceId: number, input: CopySurveyInpu
       title: input.title.trim(),
       host_city_code: hostCityCode,
       deadline: input.deadline,
+      deadline_gregorian: source.deadline_gregorian,
       band_thresholds: source.band_thresholds,
       template: source.template,
       intro_text: source.intro_text,

@@ -109,6 +109,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       form: {
         title: survey.title,
         deadline: survey.deadline,
+        deadlineGregorian: survey.deadline_gregorian,
         hostCityCode: survey.host_city_code,
         bandThresholds: survey.band_thresholds.join(', '),
         introText: survey.intro_text,
@@ -128,6 +129,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const form = {
       title: str(request.body.title),
       deadline: str(request.body.deadline),
+      deadlineGregorian: str(request.body.deadlineGregorian) === '1',
       hostCityCode: str(request.body.hostCityCode),
       bandThresholds: str(request.body.bandThresholds),
       introText: str(request.body.introText),
@@ -144,6 +146,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
         {
           title: form.title,
           deadline: form.deadline,
+          deadlineGregorian: form.deadlineGregorian,
           hostCityCode: form.hostCityCode,
           bandThresholds: thresholdsOf(form.bandThresholds),
           introText: form.introText,
