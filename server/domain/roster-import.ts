@@ -3,6 +3,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { cityCodeProblem } from './city-code.js';
+import { normaliseKana } from './normalise.js';
 
 export interface RosterRow {
   code: string;
@@ -54,11 +55,11 @@ const HEADER_ALIASES: Record<RosterField, string[]> = {
 };
 
 /**
- * A city's reading as the roster keeps it: NFKC (half-width ｶﾅ → カナ), hiragana → katakana, spaces removed;
+ * A city's reading as the roster keeps it: NFKC, then normaliseKana (half-width ｶﾅ and ひらがな → カタカナ), spaces removed;
  * null when empty; undefined when it is not a reading (only kana and ー).
  */
 export function normaliseNameKana(input: string): string | null | undefined {
-  const s = input.normalize('NFKC').replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+  const s = normaliseKana(input.normalize('NFKC')).replace(/ /g, '');
   if (s === '') return null;
   return /^[\u30a1-\u30f6ー]{1,50}$/.test(s) ? s : undefined;
 }

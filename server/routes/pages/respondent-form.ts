@@ -200,7 +200,7 @@ export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Me
     errors: errors.map((e) => ({ ...e, fieldId: fieldIdFor(e.path) })),
     contact: [
       textField('f-department', 'department', '担当部署（部課等名）', v, errs, '/contact/department', { hint: '例: 総務局 情報管理部 情報企画課', autocomplete: 'organization-title' }),
-      textField('f-personKana', 'personKana', '担当者名（カナ）', v, errs, '/contact/personKana', { hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。半角カナは全角に直して保存します' }),
+      textField('f-personKana', 'personKana', '担当者名（カナ）', v, errs, '/contact/personKana', { hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。ひらがなと半角カナは、全角のカタカナに直して保存します。' }),
       textField('f-phone', 'phone', '電話番号（直通）', v, errs, '/contact/phone', { type: 'tel', hint: '例: 0798-35-3151（全角の数字・ハイフンでも入力できます）', autocomplete: 'tel' }),
       textField('f-email', 'email', 'メールアドレス（所属）', v, errs, '/contact/email', { type: 'email', hint: opts.receipts ? '例: joho@city.example.lg.jp（送信時に、照会先のメールアドレスと、それと同じドメインのこのアドレスへ受付のメールをお送りします）' : '例: joho@city.example.lg.jp', autocomplete: 'email' }),
     ],
@@ -210,7 +210,7 @@ export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Me
       textField('f-latestNumber', 'latestNumber', '最新番号', v, errs, '/plan/latestNumber', { hint: '例: 第4次（「第四次」「4」でも入力できます）' }),
     ],
     updateCycle: {
-      field: textField('f-updateCycleYears', 'updateCycleYears', '更新頻度（年ごと）', v, errs, '/plan/updateCycleYears', { hint: '1〜20 の年数（例: 5）。定まっていない場合は下の「不定期」を選んでください' }),
+      field: textField('f-updateCycleYears', 'updateCycleYears', '更新頻度（年ごと）', v, errs, '/plan/updateCycleYears', { hint: '1〜20 の年数（例: 5、五年ごと）。定まっていない場合は下の「不定期」を選んでください。' }),
       irregular: v.updateCycleIrregular,
     },
     period: [
