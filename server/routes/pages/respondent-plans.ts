@@ -9,18 +9,23 @@ import type { PlanReading } from '../../plans/reading/read-plan.js';
 import { findPlanDocument } from '../../repositories/plan-documents.js';
 import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../services/plan-documents.js';
 import { planErrorCode } from '../../services/plan-documents-view.js';
+import { listMeasures } from '../../repositories/surveys.js';
 import { sendPlanFile } from '../api/plan-documents.js';
+import { valuesFromBody } from './respondent-form.js';
+import { type Body, respondentViews } from './respondent-views.js';
 
 type Upload = { filename: string; data: Buffer; truncated: boolean };
-type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string };
+type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string; version?: string };
 /** A path id as the database can hold it; anything else is 0, which matches no document. */
 const idOf = (v: string) => (/^[0-9]{1,10}$/.test(v) && Number(v) <= 2147483647 ? Number(v) : 0);
 const back = (reply: FastifyReply, query: string) => reply.redirect(`/respond?${query}#plan-documents`, 303);
 
 async function respondentPlanPages(app: FastifyInstance) {
+  const views = respondentViews(app);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_PLAN_BYTES, files: 1, fields: 10 },
+    // the answer form comes along with the file (every answer field, and a radio per measure)
+    limits: { fileSize: MAX_PLAN_BYTES, files: 1, fields: 2000 },
     throwFileSizeLimit: false,
     onFile: async (part) => {
       const data = await part.toBuffer().catch(() => Buffer.alloc(0));
@@ -44,14 +49,15 @@ async function respondentPlanPages(app: FastifyInstance) {
     if (!(await respondent(request, reply))) return reply;
   };
 
-  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true }, bodyLimit: MAX_PLAN_BYTES + 64 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+  /** Attaches (or replaces) the uploaded file; the answer to show on the form: 'plan=attached' or 'planError=…'. */
+  async function attachUpload(request: FastifyRequest<{ Body: UploadBody }>): Promise<string> {
     const { surveyId, cityCode } = request.respondent!;
     const body = request.body ?? {};
-    const file = typeof body.file === 'object' ? body.file : undefined;
-    if (!file || file.data.length === 0) return back(reply, file?.truncated ? 'planError=too-large' : 'planError=no-file');
-    if (file.truncated) return back(reply, 'planError=too-large');
+    const file = typeof body.file === 'object' && !Array.isArray(body.file) ? body.file : undefined;
+    if (!file || file.data.length === 0) return file?.truncated ? 'planError=too-large' : 'planError=no-file';
+    if (file.truncated) return 'planError=too-large';
     const format = formatOfFileName(file.filename);
-    if (!format) return back(reply, 'planError=format');
+    if (!format) return 'planError=format';
     const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
     try {
       await attachPlanDocument(app.db, {
@@ -65,10 +71,27 @@ async function respondentPlanPages(app: FastifyInstance) {
         actor: respondentActor(request),
       });
     } catch (err) {
-      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+      if (err instanceof DomainError && err.statusCode < 500) return `planError=${planErrorCode(err)}`;
       throw err;
     }
-    return back(reply, 'plan=attached');
+    return 'plan=attached';
+  }
+
+  // The attach button belongs to the answer form (formaction), so the POST carries what was typed as well: the
+  // file is attached, then the typed answers are saved as a draft the way 一時保存 saves them (errors and a
+  // conflict come back on the form or the conflict page, with everything typed), so attaching loses nothing.
+  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true }, bodyLimit: MAX_PLAN_BYTES + 256 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+    const outcome = await attachUpload(request);
+    const body = (request.body ?? {}) as UploadBody & Body;
+    if (body.version === undefined) return back(reply, outcome);
+    const ctx = await views.context(request, reply);
+    if (!ctx) return reply;
+    const values = valuesFromBody(body, await listMeasures(app.db, ctx.survey.id));
+    const [key, value] = outcome.split('=');
+    return views.saveValues(request, reply, ctx, values, 'save', views.versionOf(body), {
+      savedTo: `/respond?saved=1&${outcome}#plan-documents`,
+      plan: key === 'plan' ? { notice: value } : { error: value },
+    });
   });
 
   app.post<{ Params: { id: string } }>('/respond/plans/:id/remove', { schema: { hide: true }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
