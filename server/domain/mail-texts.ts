@@ -144,7 +144,7 @@ function unknownNames(program: hbs.AST.Program): Array<{ line: number; message: 
 }
 
 /** The Handlebars parser's English message, in Japanese: which line, and what is wrong there. */
-export function describeSyntaxError(err: Error, source: string): { line: number; message: string } {
+export function describeSyntaxError(err: Error): { line: number; message: string } {
   const text = err.message;
   const mismatch = /^(\S+) doesn't match (\S+) - (\d+):\d+/.exec(text);
   if (mismatch) {
@@ -182,7 +182,7 @@ export function checkMailText(text: MailText): void {
     try {
       program = Handlebars.parse(src);
     } catch (err) {
-      const problem = describeSyntaxError(err as Error, src);
+      const problem = describeSyntaxError(err as Error);
       errors.push({ path, message: `${at(problem.line)}${problem.message}` });
       continue;
     }
@@ -192,7 +192,7 @@ export function checkMailText(text: MailText): void {
     try {
       renderMailText({ subject: path === '/subject' ? src : '', body: path === '/body' ? src : '' }, SAMPLE);
     } catch (err) {
-      const problem = describeSyntaxError(err as Error, src);
+      const problem = describeSyntaxError(err as Error);
       errors.push({ path, message: `${at(problem.line)}${problem.message}` });
     }
   }
