@@ -279,6 +279,13 @@ describe('closing and publishing freeze what they should', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('第2版');
     expect(page.body).toContain('公表');
+    // both cities that answered chose 市名を伏せれば公表してよい: the plan periods are withheld, and the paragraph says
+    // only that (not that A市・B市 are shown or that 公表しない cities are left out)
+    const text = page.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('回答団体数が少ないため、団体ごとの計画期間は表示していません（計画期間の回答がある団体: 2 団体、期間の回答がない団体: 0 団体）。');
+    expect(text).not.toContain('A市・B市… と表記');
+    expect(text).not.toContain('公表しない団体');
+    expect(page.body).not.toContain('団体ごとの計画期間</caption>');
   });
 
   it('a city that never submitted cannot see the results, and gets a page saying why', async () => {
