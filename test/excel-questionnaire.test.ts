@@ -115,7 +115,7 @@ describe('parsing a filled questionnaire', () => {
     ws.getCell(rowOf(ws, 1, '2-7'), 4).value = 'たぶん更新';
     const parsed = parseQuestionnaire(await roundTrip(wb), MEASURES);
     expect(parsed.errors).toHaveLength(2);
-    expect(parsed.errors).toContainEqual({ path: `調査票!D${row}`, message: expect.stringMatching(new RegExp(`^調査票!D${row}: 『実施中』は選択肢にありません`)) });
+    expect(parsed.errors).toContainEqual({ path: `調査票!D${row}`, message: expect.stringMatching(new RegExp(`^調査票!D${row}: 「実施中」は選択肢にありません`)) });
     expect(parsed.errors.map((e) => e.path)).toContain(`調査票!D${rowOf(ws, 1, '2-7')}`);
   });
 

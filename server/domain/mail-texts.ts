@@ -20,7 +20,7 @@ export const MAIL_FIELDS: Array<{ name: string; label: string }> = [
   { name: 'cityName', label: '宛先の市名' },
   { name: 'hostCityName', label: '本市の市名' },
   { name: 'surveyTitle', label: '調査名' },
-  { name: 'deadline', label: '回答期限（例: 令和9年1月22日（金）。調査の設定で西暦を併記できます）' },
+  { name: 'deadline', label: '回答期限。例: 令和9年1月22日（金）。調査の設定で西暦を併記できます' },
   { name: 'url', label: '貴市専用のリンク（必ず入れてください）' },
   { name: 'publicUrl', label: 'システムの URL' },
   { name: 'introText', label: '回答画面の説明文' },

@@ -32,7 +32,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireOrganiser,
       schema: {
         tags: ['results'],
-        summary: '集計結果の Excel（集計表・内訳・回答一覧・計画一覧・回答状況）',
+        summary: '集計結果（Excel）: 集計表・内訳・回答一覧・計画一覧・回答状況',
         security: [{ bearer: [] }],
         params: SurveyIdParams,
         produces: [XLSX_TYPE],
@@ -43,7 +43,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const limit = await app.hitLimit(`results-xlsx:${request.organiser!.id}`, RESULTS_XLSX_LIMIT_PER_MINUTE, 60_000);
       if (!limit.allowed) {
         reply.header('Retry-After', String(limit.retryAfterSeconds));
-        throw new DomainError(429, 'TOO_MANY_REQUESTS', `集計結果の Excel のダウンロードは 1 分間に ${RESULTS_XLSX_LIMIT_PER_MINUTE} 回までです。${limit.retryAfterSeconds} 秒ほど待ってから、もう一度お試しください。`);
+        throw new DomainError(429, 'TOO_MANY_REQUESTS', `集計結果（Excel）のダウンロードは 1 分間に ${RESULTS_XLSX_LIMIT_PER_MINUTE} 回までです。${limit.retryAfterSeconds} 秒ほど待ってから、もう一度お試しください。`);
       }
       const { buffer, title, date } = await app.resultsWorkbookCache.get(app.db, request.params.id, app.clock());
       return reply
@@ -60,7 +60,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireRespondent,
       schema: {
         tags: ['respondent'],
-        summary: '調査結果の Excel（結果公表後、回答を送信した団体のみ。公表しない団体は載りません）',
+        summary: '回答団体向けの集計結果（Excel）: 結果公表後、回答を送信した団体のみ。公表しない団体は載りません',
         security: [{ bearer: [] }],
         produces: [XLSX_TYPE],
         response: { 200: XlsxFile, ...errorResponses(401, 403, 404) },

@@ -195,7 +195,7 @@ export function respondentViews(app: FastifyInstance) {
       const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
       if (err.statusCode === 403) {
         const survey = (await findSurvey(app.db, ctx.survey.id)) ?? ctx.survey;
-        return renderSummary(reply, { ...ctx, survey }, state, { heading: '回答の内容（受付終了）', message: `${err.message}。`, canEdit: false, status: 403 });
+        return renderSummary(reply, { ...ctx, survey }, state, { heading: '回答の内容（受付終了）', message: err.message, canEdit: false, status: 403 });
       }
       if (err.errors) {
         const errorTitle = submit ? '送信できませんでした。未回答または誤りのある項目があります' : '一時保存できませんでした。入力内容に誤りがある項目があります';

@@ -4,6 +4,7 @@ import { listResponseStatuses } from '../../../repositories/responses.js';
 import { deadlinePassed } from '../../../domain/deadlines.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bandsFor } from '../../../domain/bands.js';
+import { parseRosterDate } from '../../../domain/roster-import.js';
 import { badRequest } from '../../../domain/errors.js';
 import { SURVEY_STATUS_LABELS, SURVEY_STATUSES, type SurveyStatus } from '../../../domain/glossary.js';
 import { allowedMoves } from '../../../domain/survey-status.js';
@@ -52,6 +53,9 @@ const surveyId = (request: Req) => {
   return id;
 };
 
+/** The deadline field is a date picker; typed by hand (a browser without one), 和暦 and 年月日 are read too. */
+const DEADLINE_MESSAGE = '回答期限を日付で入力してください（例: 令和8年12月25日、2026年12月25日）。';
+
 const surveyPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
 
@@ -76,15 +80,16 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const form = { source: str(request.body.source), title: str(request.body.title), deadline: str(request.body.deadline), hostCityCode: str(request.body.hostCityCode) };
     try {
       const errors = [];
-      if (form.title.trim() === '') errors.push({ path: '/title', message: '調査名を入力してください' });
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) errors.push({ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' });
-      if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
+      if (form.title.trim() === '') errors.push({ path: '/title', message: '調査名を入力してください。' });
+      const deadline = parseRosterDate(form.deadline);
+      if (!deadline) errors.push({ path: '/deadline', message: DEADLINE_MESSAGE });
+      if (errors.length > 0) throw badRequest('入力内容に誤りがあります。', errors);
       const actor = organiserActor(request);
       const survey =
         form.source === 'template' || form.source === ''
-          ? await createSurvey(app.db, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode }, actor)
-          : await copySurvey(app.db, Number(form.source), { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode || undefined }, actor);
-      return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました`);
+          ? await createSurvey(app.db, { title: form.title, deadline: deadline!, hostCityCode: form.hostCityCode }, actor)
+          : await copySurvey(app.db, Number(form.source), { title: form.title, deadline: deadline!, hostCityCode: form.hostCityCode || undefined }, actor);
+      return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました。`);
     } catch (err) {
       return showList(request, reply.code(400), { errors: formErrors(err), form });
     }
@@ -138,14 +143,15 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       contactEmail: str(request.body.contactEmail),
     };
     try {
-      if (form.title.trim() === '') throw badRequest('調査名を入力してください', [{ path: '/title', message: '調査名を入力してください' }]);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) throw badRequest('回答期限', [{ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' }]);
+      if (form.title.trim() === '') throw badRequest('調査名を入力してください。', [{ path: '/title', message: '調査名を入力してください。' }]);
+      const deadline = parseRosterDate(form.deadline);
+      if (!deadline) throw badRequest('回答期限', [{ path: '/deadline', message: DEADLINE_MESSAGE }]);
       await patchSurvey(
         app.db,
         id,
         {
           title: form.title,
-          deadline: form.deadline,
+          deadline,
           deadlineGregorian: form.deadlineGregorian,
           hostCityCode: form.hostCityCode,
           bandThresholds: thresholdsOf(form.bandThresholds),
