@@ -47,6 +47,8 @@ describe('questionnaire workbook', () => {
     expect(ws.getCell(rowOf(ws, 1, '2-7'), 4).value).toBe('更新');
     expect(ws.getCell(rowOf(ws, 1, '3-1'), 4).value).toBe('すべて公表してよい');
     expect(cellText(ws.getCell('A3'))).toContain('記入方法');
+    // the deadline as pages and mails write it (18 December 2026 is a Friday)
+    expect(cellText(ws.getCell('A2'))).toBe('中核市情報化推進計画調査　照会元: 西宮市　回答期限: 令和8年12月18日（金）');
   });
 
   it('has dropdowns on exact cells only, never whole columns', async () => {

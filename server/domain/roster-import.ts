@@ -239,7 +239,7 @@ export function checkRosterRows(table: string[][]): RosterImport {
     const population = parsePopulation(raw.population);
     if (population === null) problems.push(`人口「${raw.population}」が数値ではありません`);
     const populationDate = raw.populationDate === '' ? null : parseRosterDate(raw.populationDate);
-    if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 2020-10-01、令和2年10月1日）`);
+    if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 令和2年10月1日、2020年10月1日）`);
     const email = raw.email === '' ? null : raw.email.normalize('NFKC');
     if (email !== null && !EMAIL.test(email)) problems.push(`照会先メールアドレス「${raw.email}」の形式が正しくありません`);
     const nameKana = columns.nameKana === undefined ? undefined : normaliseNameKana(raw.nameKana);
