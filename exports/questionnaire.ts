@@ -97,7 +97,7 @@ export function buildQuestionnaire(data: QuestionnaireData) {
   ws.getColumn(COL.answer).width = 30;
 
   put(ws, 1, 1, '情報化計画の策定状況に関する調査票').font = TITLE_FONT;
-  styleCell(put(ws, 2, 1, `${data.survey.title}　照会元: ${data.survey.hostCityName}　回答期限: ${formatDeadline({ deadline: data.survey.deadline, deadline_gregorian: data.survey.deadlineGregorian })}`), { border: false });
+  styleCell(put(ws, 2, 1, `${data.survey.title}\u3000照会元: ${data.survey.hostCityName}\u3000回答期限: ${formatDeadline({ deadline: data.survey.deadline, deadline_gregorian: data.survey.deadlineGregorian })}`), { border: false });
   INSTRUCTIONS.forEach((text, i) => {
     styleCell(put(ws, 3 + i, 1, text), { border: false });
     ws.mergeCells(3 + i, 1, 3 + i, 4);
