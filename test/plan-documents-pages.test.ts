@@ -40,11 +40,14 @@ class Browser {
     this.keep(res.headers['set-cookie']);
     return res;
   }
-  async upload(fields: Record<string, string>, file: { name: string; data: Buffer; type: string }) {
+  upload(fields: Record<string, string>, file: { name: string; data: Buffer; type: string }) {
+    return this.uploadAs('file', fields, file);
+  }
+  async uploadAs(field: string, fields: Record<string, string>, file: { name: string; data: Buffer; type: string }) {
     const boundary = '----plan-page-test';
     const parts: Buffer[] = [];
     for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
     parts.push(Buffer.from(`--${boundary}--\r\n`));
     const res = await ctx.app.inject({ method: 'POST', url: '/respond/plans', headers: { cookie: this.cookie(), 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' }, payload: Buffer.concat(parts) });
     this.keep(res.headers['set-cookie']);
@@ -164,6 +167,16 @@ describe('the respondent form', () => {
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/respond?saved=1&plan=attached#plan-documents');
     expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${tokens[AOMORI]}` } })).json().answers.plan.periodStart).toBe(2021);
+    // 差し替える also goes with the answer form: the typed answer is saved, the file replaced, its 提供可否 kept
+    const before = await aomori.get('/respond');
+    const [, keepId] = /id="plan-replace-file-(\d+)" name="replaceFile-(\d+)" form="respond-form"/.exec(before.body)!;
+    expect(before.body).toContain(`formmethod="post" name="replaceId" value="${keepId}" class="secondary">差し替える</button>`);
+    const v3 = /name="version" value="(\d+)"/.exec(before.body.slice(before.body.indexOf('id="respond-form"')))![1];
+    const replaced = await aomori.uploadAs(`replaceFile-${keepId}`, { ...typed, _csrf: csrfOf(before.body), version: v3, periodStart: 'R3', department: '総務部 DX 推進課', replaceId: keepId, shareable: 'all' }, { name: 'aomori-2.txt', data: Buffer.from('青森市情報化推進計画（改定版）\n'), type: 'text/plain' });
+    expect(replaced.headers.location).toBe('/respond?saved=1&plan=attached#plan-documents');
+    const afterReplace = await ctx.database.db.selectFrom('plan_documents').select(['file_name', 'shareable']).where('city_code', '=', AOMORI).execute();
+    expect(afterReplace.map((d) => [d.file_name, d.shareable]).sort()).toEqual([['aomori.txt', 'host'], ['aomori-2.txt', 'host']].sort());
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${tokens[AOMORI]}` } })).json().answers.contact.department).toBe('総務部 DX 推進課');
     // leave 青森市 without documents for the library below
     const latest = await aomori.get('/respond');
     for (const id of [...latest.body.matchAll(/id="plan-remove-(\d+)"/g)].map((m) => m[1])) {

@@ -25,7 +25,7 @@ async function respondentPlanPages(app: FastifyInstance) {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     // the answer form comes along with the file (every answer field, and a radio per measure)
-    limits: { fileSize: MAX_PLAN_BYTES, files: 1, fields: 2000 },
+    limits: { fileSize: MAX_PLAN_BYTES, files: 50, fields: 2000 },
     throwFileSizeLimit: false,
     onFile: async (part) => {
       const data = await part.toBuffer().catch(() => Buffer.alloc(0));
@@ -52,13 +52,16 @@ async function respondentPlanPages(app: FastifyInstance) {
   /** Attaches (or replaces) the uploaded file; the answer to show on the form: 'plan=attached' or 'planError=…'. */
   async function attachUpload(request: FastifyRequest<{ Body: UploadBody }>): Promise<string> {
     const { surveyId, cityCode } = request.respondent!;
-    const body = request.body ?? {};
-    const file = typeof body.file === 'object' && !Array.isArray(body.file) ? body.file : undefined;
+    const body = (request.body ?? {}) as UploadBody & Record<string, unknown>;
+    const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
+    // from the answer form each file of the panel has its own field: the new one 「file」, a replacement 「replaceFile-<id>」
+    const fromAnswerForm = body.version !== undefined;
+    const part = fromAnswerForm && Number.isInteger(replaceId) ? body[`replaceFile-${replaceId}`] : body.file;
+    const file = typeof part === 'object' && part !== null && !Array.isArray(part) ? (part as Upload) : undefined;
     if (!file || file.data.length === 0) return file?.truncated ? 'planError=too-large' : 'planError=no-file';
     if (file.truncated) return 'planError=too-large';
     const format = formatOfFileName(file.filename);
     if (!format) return 'planError=format';
-    const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
     try {
       await attachPlanDocument(app.db, {
         surveyId,
@@ -66,7 +69,8 @@ async function respondentPlanPages(app: FastifyInstance) {
         fileName: cleanFileName(file.filename),
         format,
         content: file.data,
-        shareable: body.shareable === 'all' || body.shareable === 'host' ? body.shareable : undefined,
+        // from the answer form the 提供可否 radios are the new file's: a replacement keeps the replaced file's
+        shareable: (body.shareable === 'all' || body.shareable === 'host') && !(fromAnswerForm && Number.isInteger(replaceId)) ? body.shareable : undefined,
         replaceId: Number.isInteger(replaceId) ? replaceId : undefined,
         actor: respondentActor(request),
       });
