@@ -1,5 +1,5 @@
 // Reads a filled 調査票 workbook back into a response input (raw strings, normalised later by the domain)
-// and reports each problem with its sheet and cell, e.g. 「調査票!D12: 『実施中』は選択肢にありません」.
+// and reports each problem with its sheet and cell, e.g. 「調査票!D12: 「実施中」は選択肢にありません」.
 // Rows are found by their question number (column A) and measure code (column C), not by fixed positions.
 import type { Cell, Workbook, Worksheet } from 'exceljs';
 import type { FieldError } from '../server/domain/errors.js';
@@ -87,7 +87,7 @@ export function parseQuestionnaire(wb: Workbook, measures: Array<{ code: string;
     if (q.choices) {
       if (text === '') setPath(result.input, q.path, null);
       else if (text in q.choices) setPath(result.input, q.path, q.choices[text]);
-      else result.errors.push(cellError(ref, `『${text}』は選択肢にありません（${Object.keys(q.choices).join(' / ')} から選んでください）`));
+      else result.errors.push(cellError(ref, `「${text}」は選択肢にありません（${Object.keys(q.choices).join(' / ')} から選んでください）`));
     } else if (q.field.companion) {
       // 更新頻度: a number of years, or 不定期 (its companion)
       const companion = q.path.replace(/[^/]+$/, q.field.companion.key);
@@ -114,7 +114,7 @@ export function parseQuestionnaire(wb: Workbook, measures: Array<{ code: string;
     result.cells[`/measures/${m.code}`] = ref;
     if (text === '') answers[m.code] = null;
     else if (text in MEASURE_CHOICES) answers[m.code] = MEASURE_CHOICES[text];
-    else result.errors.push(cellError(ref, `『${text}』は選択肢にありません（実施済 / 検討中 / 未実施 から選んでください）`));
+    else result.errors.push(cellError(ref, `「${text}」は選択肢にありません（実施済 / 検討中 / 未実施 から選んでください）`));
   }
   result.input.measures = answers;
   return result;

@@ -6,7 +6,8 @@
 import type { Cell, DataValidation, Worksheet } from 'exceljs';
 import type { ResponseAnswers } from '../server/domain/response.js';
 import { companionValue, type FieldKind, fieldValue } from '../server/domain/response-fields.js';
-import { answerLabel, japaneseDate, latestNumberLabel } from './format.js';
+import { answerLabel, latestNumberLabel } from './format.js';
+import { formatDeadline } from '../server/domain/deadlines.js';
 import {
   COL,
   FORMAT_ID,
@@ -25,7 +26,7 @@ import { FILLS, headerCell, setPrintArea, setRowPageStarts, sheetSetup, styleCel
 import type { PlanAnswers, WorkbookAnswers } from './types.js';
 
 export interface QuestionnaireData {
-  survey: { id: number; title: string; deadline: string; hostCityName: string };
+  survey: { id: number; title: string; deadline: string; deadlineGregorian?: boolean; hostCityName: string };
   city: { code: string; name: string };
   measures: Array<{ code: string; category: string; label: string }>;
   answers: WorkbookAnswers;
@@ -115,7 +116,7 @@ export function buildQuestionnaire(data: QuestionnaireData, groups: QuestionGrou
   };
 
   line(1, '情報化計画の策定状況に関する調査票', { fontSize: TITLE_FONT.size });
-  line(2, `${data.survey.title}（照会元: ${data.survey.hostCityName}、回答期限: ${japaneseDate(data.survey.deadline)}）`);
+  line(2, `${data.survey.title}\u3000照会元: ${data.survey.hostCityName}\u3000回答期限: ${formatDeadline({ deadline: data.survey.deadline, deadline_gregorian: data.survey.deadlineGregorian })}`);
   INSTRUCTIONS.forEach((text, i) => line(3 + i, text));
   line(6, `このファイルは ${data.city.name}（団体コード ${data.city.code}）専用です。シート名や行・列を変更しないでください。`, { bold: true });
   height(7, []);

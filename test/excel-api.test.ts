@@ -138,7 +138,7 @@ describe('a city answers through the Excel questionnaire', () => {
     const before = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: bearer(CITIES.akashi) })).json();
     const res = await ctx.app.inject({ method: 'PUT', url: '/api/v1/response/questionnaire.xlsx', headers: { ...bearer(CITIES.akashi), 'content-type': XLSX }, payload: Buffer.from(await wb.xlsx.writeBuffer()) });
     expect(res.statusCode).toBe(422);
-    expect(res.json().errors).toEqual([{ path: `調査票!D${row}`, message: expect.stringContaining(`調査票!D${row}: 『実施中』は選択肢にありません`) }]);
+    expect(res.json().errors).toEqual([{ path: `調査票!D${row}`, message: expect.stringContaining(`調査票!D${row}: 「実施中」は選択肢にありません`) }]);
     const after = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: bearer(CITIES.akashi) })).json();
     expect(after.version).toBe(before.version);
   });

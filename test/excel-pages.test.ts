@@ -81,7 +81,7 @@ describe('Excel questionnaire page', () => {
     const res = await postForm({ _csrf: csrf }, await filledWorkbook('実施中'));
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('class="error-summary"');
-    expect(res.body).toMatch(/調査票!D[0-9]+: 『実施中』は選択肢にありません/);
+    expect(res.body).toMatch(/調査票!D[0-9]+: 「実施中」は選択肢にありません/);
   });
 
   it('refuses an upload without the CSRF token', async () => {

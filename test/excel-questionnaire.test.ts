@@ -47,6 +47,8 @@ describe('questionnaire workbook', () => {
     expect(ws.getCell(rowOf(ws, 1, '2-7'), 4).value).toBe('更新');
     expect(ws.getCell(rowOf(ws, 1, '3-1'), 4).value).toBe('すべて公表してよい');
     expect(cellText(ws.getCell('A3'))).toContain('記入方法');
+    // the deadline as pages and mails write it (18 December 2026 is a Friday)
+    expect(cellText(ws.getCell('A2'))).toBe('中核市情報化推進計画調査　照会元: 西宮市　回答期限: 令和8年12月18日（金）');
   });
 
   it('has dropdowns on exact cells only, never whole columns', async () => {
@@ -115,7 +117,7 @@ describe('parsing a filled questionnaire', () => {
     ws.getCell(rowOf(ws, 1, '2-7'), 4).value = 'たぶん更新';
     const parsed = parseQuestionnaire(await roundTrip(wb), MEASURES);
     expect(parsed.errors).toHaveLength(2);
-    expect(parsed.errors).toContainEqual({ path: `調査票!D${row}`, message: expect.stringMatching(new RegExp(`^調査票!D${row}: 『実施中』は選択肢にありません`)) });
+    expect(parsed.errors).toContainEqual({ path: `調査票!D${row}`, message: expect.stringMatching(new RegExp(`^調査票!D${row}: 「実施中」は選択肢にありません`)) });
     expect(parsed.errors.map((e) => e.path)).toContain(`調査票!D${rowOf(ws, 1, '2-7')}`);
   });
 

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptRecipients } from '../server/services/response-summary.js';
 import { emlOf } from '../server/services/mailings.js';
-import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
+import { buildTestApp, loginOrganiser, ORGANISER, type TestContext } from './helper.js';
 import { Browser } from './organiser-support.js';
 import { ASAHIKAWA, completeAnswer, HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
 
@@ -203,6 +203,50 @@ describe('closing and publishing freeze what they should', () => {
     expect((await api('PUT', '/api/v1/response', bearer(AOMORI), { version: 99, contact: { department: 'x' } })).statusCode).toBe(403);
   });
 
+  it('on the correction form, a missing 修正理由 is named at the top (linked to the field) and beside the field, and nothing typed is lost', async () => {
+    const staff = new Browser(ctx);
+    expect((await staff.login(ORGANISER.email, ORGANISER.password)).statusCode).toBe(303);
+    const url = `/organiser/surveys/${surveyId}/responses/${ASAHIKAWA}`;
+    const page = await staff.get(url);
+    // the city's answers as they stand, with the reading typed in ひらがな and the cycle in kanji
+    const current = (await api('GET', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth)).json().answers;
+    const fields = {
+      version: /name="version" value="(\d+)"/.exec(page.body)![1],
+      department: current.contact.department,
+      personKana: 'あさひかわ　はなこ',
+      phone: current.contact.phone,
+      email: current.contact.email,
+      hasPlan: current.plan.hasPlan ? 'yes' : 'no',
+      planName: current.plan.name,
+      latestNumber: String(current.plan.latestNumber ?? ''),
+      updateCycleYears: '五年ごと',
+      periodStart: String(current.plan.periodStart ?? ''),
+      periodEnd: String(current.plan.periodEnd ?? ''),
+      nextPlan: current.plan.nextPlan ?? '',
+      notes: current.plan.notes,
+      disclosure: current.disclosure,
+      ...Object.fromEntries(Object.entries(current.measures as Record<string, string>).map(([code, v]) => [`m_${code}`, v])),
+      action: 'submit',
+    };
+    const refused = await staff.post(url, { ...fields, reason: '' }, url);
+    expect(refused.statusCode).toBe(422);
+    const html = refused.body;
+    // the summary comes before the answers shown above the form, and its link goes to the reason field
+    const summaryAt = html.indexOf('class="error-summary"');
+    expect(summaryAt).toBeGreaterThan(-1);
+    expect(summaryAt).toBeLessThan(html.indexOf('<h2>回答の内容</h2>'));
+    expect(html).toContain('<a href="#f-reason">修正理由を入力してください。</a>');
+    expect(html).toMatch(/<p class="field-error" id="f-reason-error">.*修正理由を入力してください。<\/p>\s*<textarea id="f-reason" name="reason"[^>]*aria-describedby="f-reason-hint f-reason-error" aria-invalid="true">/);
+    expect(html).toContain('value="あさひかわ　はなこ"');
+    expect(html).toContain('value="五年ごと"');
+    // with a reason, the same form is saved: ひらがな as カタカナ, 「五年ごと」 as 5
+    const saved = await staff.post(url, { ...fields, reason: 'FAX で訂正の連絡があったため' }, url);
+    expect(saved.statusCode).toBe(303);
+    const read = (await api('GET', `/api/v1/surveys/${surveyId}/responses/${ASAHIKAWA}`, auth)).json();
+    expect(read.answers.contact.personKana).toBe('アサヒカワ ハナコ');
+    expect(read.answers.plan.updateCycleYears).toBe(5);
+  });
+
   it('publishing freezes the results respondents receive: live changes do not reach them until published again', async () => {
     expect((await setStatus('published')).statusCode).toBe(200);
     const first = await api('GET', '/api/v1/response/results', bearer(HAKODATE));
@@ -235,6 +279,13 @@ describe('closing and publishing freeze what they should', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('第2版');
     expect(page.body).toContain('公表');
+    // both cities that answered chose 市名を伏せれば公表してよい: the plan periods are withheld, and the paragraph says
+    // only that (not that A市・B市 are shown or that 公表しない cities are left out)
+    const text = page.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('回答団体数が少ないため、団体ごとの計画期間は表示していません（計画期間の回答がある団体: 2 団体、期間の回答がない団体: 0 団体）。');
+    expect(text).not.toContain('A市・B市… と表記');
+    expect(text).not.toContain('公表しない団体');
+    expect(page.body).not.toContain('団体ごとの計画期間</caption>');
   });
 
   it('a city that never submitted cannot see the results, and gets a page saying why', async () => {

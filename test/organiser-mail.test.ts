@@ -72,7 +72,8 @@ describe('invitations by e-mail', () => {
       expect(mail.rawSubject).toMatch(/^=\?UTF-8\?[BQ]\?/i);
       expect(mail.subject).toBe(`【西宮市】「令和8年度 中核市情報化推進計画調査」へのご回答のお願い（${city.name}様）`);
       expect(mail.to).toContain(city.email);
-      expect(mail.text).toContain('2026年12月25日');
+      // the deadline as the intro text writes dates: 和暦 with the weekday (25 December 2026 is a Friday)
+      expect(mail.text).toContain('令和8年12月25日（金）');
       const url = /http:\/\/survey\.example\.lg\.jp\/r\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
       const respondent = new Browser(ctx);
       const opened = await respondent.openLink(url.replace('http://survey.example.lg.jp', ''));
@@ -172,6 +173,90 @@ describe('invitations by e-mail', () => {
     const mail = smtp.mails[before];
     expect(mail.subject).toBe('東大阪市様へ 調査のお願い');
     expect(mail.text).toContain(`回答はこちら: ${item.url}`);
+  });
+});
+
+describe('mail texts: unknown placeholders and syntax errors', () => {
+  const page = () => `/organiser/surveys/${surveyId}/mail-texts`;
+  const storedBody = async () => (await ctx.database.db.selectFrom('surveys').select(['invitation_body', 'reminder_body']).where('id', '=', surveyId).executeTakeFirstOrThrow());
+
+  it('the page refuses a placeholder it does not know, names the known ones, and keeps what was typed beside the error', async () => {
+    const before = await storedBody();
+    const typed = '{{cityName}} ご担当者様\n回答はこちら: {{url}}\n期限: {{deadLine}}\n';
+    const res = await browser.post(`${page()}/reminder`, { subject: '督促 {{cityName}}様', body: typed }, page());
+    expect(res.statusCode).toBe(400);
+    const text = textOf(res.body);
+    expect(text).toContain('本文の 3 行目（期限: {{deadLine}}）: 「{{deadLine}}」という差し込みはありません。');
+    expect(text).toContain('使える差し込みは {{cityName}}、{{hostCityName}}、{{surveyTitle}}、{{deadline}}、{{url}}');
+    // the summary links to the field, the message sits beside it, and the typed body is still there
+    expect(res.body).toMatch(/<a href="#reminder-body">本文の 3 行目/);
+    expect(res.body).toMatch(/<textarea id="reminder-body" name="body" rows="20" aria-invalid="true" aria-describedby="reminder-body-error-0">\{\{cityName\}\} ご担当者様\n回答はこちら: \{\{url\}\}\n期限: \{\{deadLine\}\}/);
+    expect(res.body).toMatch(/<p class="field-error" id="reminder-body-error-0">.*「\{\{deadLine\}\}」という差し込みはありません/);
+    expect(res.body).toContain('value="督促 {{cityName}}様"');
+    expect(await storedBody()).toEqual(before);
+  });
+
+  it('the page explains a Handlebars syntax error in Japanese, with the line, instead of the parser message', async () => {
+    const res = await browser.post(`${page()}/reminder`, { subject: '督促', body: '{{cityName}} ご担当者様\n{{url}}\n\n期限は {{deadline} です。\n' }, page());
+    expect(res.statusCode).toBe(400);
+    const text = textOf(res.body);
+    expect(text).toContain('本文の 4 行目（期限は {{deadline} です。）: 「{{」で始めた差し込みが「}}」で閉じられていません');
+    expect(text).not.toMatch(/Parse error|Expecting|got '/);
+    const block = await browser.post(`${page()}/reminder`, { subject: '督促', body: '{{url}}\n{{#if contactPhone}}電話: {{contactPhone}}\n' }, page());
+    expect(textOf(block.body)).toContain('「{{#if …}}」などで始めた部分が「{{/if}}」で閉じられていません。');
+    const mismatch = await browser.post(`${page()}/reminder`, { subject: '{{#if cityName}}{{cityName}}様{{/unless}}', body: '{{url}}' }, page());
+    expect(textOf(mismatch.body)).toContain('件名: 「{{#if …}}」を「{{/unless}}」で閉じています。「{{/if}}」で閉じてください。');
+  });
+
+  it('the API refuses the same texts with 400 and Japanese errors on /subject and /body, and saves a good one', async () => {
+    const session = await ctx.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'staff@city.nishinomiya.example.lg.jp', password: 'staff-password-123' } });
+    const headers = { authorization: `Bearer ${session.json().token}` };
+    const url = `/api/v1/surveys/${surveyId}/mail-texts/reminder`;
+    const unknown = await ctx.app.inject({ method: 'PUT', url, headers, payload: { subject: '{{cityname}}様', body: '{{url}}\n{{#each cities}}x{{/each}}' } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors).toEqual([
+      { path: '/subject', message: expect.stringContaining('件名: 「{{cityname}}」という差し込みはありません。使える差し込みは {{cityName}}、') },
+      { path: '/body', message: '本文の 2 行目（{{#each cities}}x{{/each}}）: 「{{#each}}」は使えません。使えるのは {{#if …}}、{{#unless …}} です。' },
+    ]);
+    const broken = await ctx.app.inject({ method: 'PUT', url, headers, payload: { subject: '督促', body: '{{url}}\n{{{contactEmail}}' } });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().errors[0]).toEqual({ path: '/body', message: '本文の 2 行目（{{{contactEmail}}）: 「{{{」で始めた差し込みが「}}}」で閉じられていません。差し込みは「{{名前}}」と書きます。' });
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/mail-texts`, headers })).json().reminder.custom).toBe(false);
+
+    const good = { subject: '【再送】{{surveyTitle}}', body: '{{cityName}} ご担当者様\n{{#if contactPhone}}電話: {{contactPhone}}{{/if}}\n期限: {{deadline}}\n{{url}}\n' };
+    const saved = await ctx.app.inject({ method: 'PUT', url, headers, payload: good });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toEqual({ ...good, custom: true });
+    const all = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/mail-texts`, headers })).json();
+    expect(all.reminder).toEqual({ ...good, custom: true });
+    expect(all.fields.map((f: { name: string }) => f.name)).toContain('deadline');
+    expect((await ctx.app.inject({ method: 'DELETE', url, headers })).statusCode).toBe(204);
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}/mail-texts`, headers })).json().reminder.custom).toBe(false);
+  });
+});
+
+describe('the deadline with 西暦 beside, where the survey says so', () => {
+  it('after the setting is ticked, the reminder mail, the survey page and the respondent form write 令和8年（2026年）12月25日（金）', async () => {
+    const survey = await browser.get(`/organiser/surveys/${surveyId}`);
+    expect(textOf(survey.body)).toContain('回答期限: 令和8年12月25日（金）');
+    const saved = await browser.post(
+      `/organiser/surveys/${surveyId}`,
+      { title: '令和8年度 中核市情報化推進計画調査', deadline: '2026-12-25', deadlineGregorian: '1', hostCityCode: '282049', bandThresholds: '300000, 500000', introText: '説明', contactDepartment: '', contactPhone: '', contactEmail: '' },
+      `/organiser/surveys/${surveyId}`,
+    );
+    expect(saved.statusCode).toBe(303);
+    expect(textOf((await browser.get(`/organiser/surveys/${surveyId}`)).body)).toContain('回答期限: 令和8年（2026年）12月25日（金）');
+    const before = smtp.mails.length;
+    await browser.post(`/organiser/surveys/${surveyId}/reminders`, {}, `/organiser/surveys/${surveyId}/reminders`);
+    await ctx.app.mailer.drain();
+    const reminder = smtp.mails.slice(before).find((m) => m.rcptTo.includes(CITIES[0].email))!;
+    expect(reminder.text).toContain('令和8年（2026年）12月25日（金）までにご回答いただけますと幸いです。');
+    const url = /http:\/\/survey\.example\.lg\.jp(\/r\/[A-Za-z0-9_-]+)/.exec(reminder.text)![1];
+    const respondent = new Browser(ctx);
+    const linkPage = await respondent.get(url);
+    expect(textOf(linkPage.body)).toContain('回答期限 令和8年（2026年）12月25日（金）');
+    const form = await respondent.get((await respondent.openLink(url)).headers.location as string);
+    expect(textOf(form.body)).toContain('回答期限 令和8年（2026年）12月25日（金）');
   });
 });
 

@@ -40,11 +40,14 @@ class Browser {
     this.keep(res.headers['set-cookie']);
     return res;
   }
-  async upload(fields: Record<string, string>, file: { name: string; data: Buffer; type: string }) {
+  upload(fields: Record<string, string>, file: { name: string; data: Buffer; type: string }) {
+    return this.uploadAs('file', fields, file);
+  }
+  async uploadAs(field: string, fields: Record<string, string>, file: { name: string; data: Buffer; type: string }) {
     const boundary = '----plan-page-test';
     const parts: Buffer[] = [];
     for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
     parts.push(Buffer.from(`--${boundary}--\r\n`));
     const res = await ctx.app.inject({ method: 'POST', url: '/respond/plans', headers: { cookie: this.cookie(), 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' }, payload: Buffer.concat(parts) });
     this.keep(res.headers['set-cookie']);
@@ -135,6 +138,51 @@ describe('the respondent form', () => {
     const again = text((await hakodate.get('/respond')).body);
     expect(again).not.toMatch(/計画名称 武蔵村山市第四次情報化基本計画 1 ページ/);
     expect(again).toContain('選んだ提案を反映');
+  });
+
+  it('attaching from the answer form saves what was typed too; a field in error comes back beside its value, with the file attached', async () => {
+    const aomori = await browserFor(AOMORI);
+    const form = await aomori.get('/respond');
+    // the attach button and the file belong to the answer form, so one POST carries both
+    expect(form.body).toContain('<input type="file" id="plan-upload-file" name="file" form="respond-form"');
+    expect(form.body).toMatch(/<button type="submit" form="respond-form" formaction="\/respond\/plans" formenctype="multipart\/form-data" formmethod="post"[^>]*>添付して読み取る<\/button>/);
+    const version = /<form method="post" action="\/respond" id="respond-form" novalidate>\s*<input type="hidden" name="_csrf" value="[^"]+">[\s\S]*?name="version" value="(\d+)"/.exec(form.body)![1];
+    const typed = { _csrf: csrfOf(form.body), version, department: '総務部 情報システム課', personKana: 'あおもり たろう', planName: '青森市情報化推進計画', periodStart: 'いつか', m_M03: 'studying', shareable: 'host' };
+    const res = await aomori.upload(typed, { name: 'aomori.txt', data: Buffer.from('青森市情報化推進計画\n令和3年度～令和7年度\n電子申請を導入しました。\n'), type: 'text/plain' });
+    expect(res.statusCode).toBe(400);
+    const page = text(res.body);
+    expect(page).toContain('計画期間の開始年度は西暦（例: 2014）または和暦');
+    expect(page).toContain('計画書を添付しました。');
+    expect(res.body).toContain('value="いつか"');
+    expect(res.body).toContain('value="総務部 情報システム課"');
+    // what could be saved was saved as a draft, and the file is attached
+    const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${tokens[AOMORI]}` } })).json();
+    expect(api).toMatchObject({ status: 'draft', answers: { contact: { department: '総務部 情報システム課', personKana: 'アオモリ タロウ' }, plan: { name: '青森市情報化推進計画' }, measures: { M03: 'studying' } } });
+    const docs = await ctx.database.db.selectFrom('plan_documents').select(['id', 'file_name', 'shareable']).where('city_code', '=', AOMORI).execute();
+    expect(docs.map((d) => [d.file_name, d.shareable])).toEqual([['aomori.txt', 'host']]);
+    // without the error, the same POST redirects to the saved form with the attachment
+    const again = await aomori.get('/respond');
+    const v2 = /name="version" value="(\d+)"/.exec(again.body.slice(again.body.indexOf('id="respond-form"')))![1];
+    const ok = await aomori.upload({ ...typed, _csrf: csrfOf(again.body), version: v2, periodStart: 'R3' }, { name: 'aomori.txt', data: Buffer.from('青森市情報化推進計画\n'), type: 'text/plain' });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/respond?saved=1&plan=attached#plan-documents');
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${tokens[AOMORI]}` } })).json().answers.plan.periodStart).toBe(2021);
+    // 差し替える also goes with the answer form: the typed answer is saved, the file replaced, its 提供可否 kept
+    const before = await aomori.get('/respond');
+    const [, keepId] = /id="plan-replace-file-(\d+)" name="replaceFile-(\d+)" form="respond-form"/.exec(before.body)!;
+    expect(before.body).toContain(`formmethod="post" name="replaceId" value="${keepId}" class="secondary">差し替える</button>`);
+    const v3 = /name="version" value="(\d+)"/.exec(before.body.slice(before.body.indexOf('id="respond-form"')))![1];
+    const replaced = await aomori.uploadAs(`replaceFile-${keepId}`, { ...typed, _csrf: csrfOf(before.body), version: v3, periodStart: 'R3', department: '総務部 DX 推進課', replaceId: keepId, shareable: 'all' }, { name: 'aomori-2.txt', data: Buffer.from('青森市情報化推進計画（改定版）\n'), type: 'text/plain' });
+    expect(replaced.headers.location).toBe('/respond?saved=1&plan=attached#plan-documents');
+    const afterReplace = await ctx.database.db.selectFrom('plan_documents').select(['file_name', 'shareable']).where('city_code', '=', AOMORI).execute();
+    expect(afterReplace.map((d) => [d.file_name, d.shareable]).sort()).toEqual([['aomori.txt', 'host'], ['aomori-2.txt', 'host']].sort());
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${tokens[AOMORI]}` } })).json().answers.contact.department).toBe('総務部 DX 推進課');
+    // leave 青森市 without documents for the library below
+    const latest = await aomori.get('/respond');
+    for (const id of [...latest.body.matchAll(/id="plan-remove-(\d+)"/g)].map((m) => m[1])) {
+      expect((await aomori.post(`/respond/plans/${id}/remove`, { _csrf: csrfOf(latest.body) })).statusCode).toBe(303);
+    }
+    expect(await ctx.database.db.selectFrom('plan_documents').select('id').where('city_code', '=', AOMORI).execute()).toEqual([]);
   });
 
   it('rejecting all hides the remaining proposals without touching the answers, and the city can still submit', async () => {

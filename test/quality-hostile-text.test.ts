@@ -29,8 +29,9 @@ const HOSTILE = {
   introText: `=HYPERLINK("http://evil.example/","x")\n${SCRIPT}\n${TEMPLATE} ${IMG}`,
   measureLabel: `+1${SCRIPT}${TEMPLATE}${RLO}対策`,
   measureCategory: `-1${IMG}分類`,
-  mailSubject: `=1+1 ${SCRIPT} {{surveyTitle}} ${TEMPLATE}`,
-  mailBody: `{{cityName}}様\n${SCRIPT}\n{{{introText}}}\n${TEMPLATE}\n{{url}}\n`,
+  // the organiser's own template syntax, escaped as Handlebars writes a literal (an unescaped {{constructor}} is refused)
+  mailSubject: `=1+1 ${SCRIPT} {{surveyTitle}} \\${TEMPLATE}`,
+  mailBody: `{{cityName}}様\n${SCRIPT}\n{{{introText}}}\n\\${TEMPLATE}\n{{url}}\n`,
   accountName: `=1+1${SCRIPT}${TEMPLATE}`,
   department: `=HYPERLINK("http://evil.example/","x")${SCRIPT}${TEMPLATE}`,
   planName: `+1 ${SCRIPT} ${TRIPLE} ${RLO}evil`,
@@ -73,6 +74,10 @@ beforeAll(async () => {
   const confirm = await organiser.post(`/organiser/surveys/${SURVEY}/invitations`, { scope: 'selected', cityCodes: CITY }, `/organiser/surveys/${SURVEY}/invitations`);
   expect(confirm.statusCode).toBe(200);
   expect(confirm.body).not.toContain('<script>');
+  // a mail text naming a value that does not exist ({{constructor}}) is refused before anything is saved
+  const refused = await organiser.post(`/organiser/surveys/${SURVEY}/mail-texts/invitation`, { subject: HOSTILE.mailSubject, body: `{{url}}\n${TEMPLATE}\n` }, `/organiser/surveys/${SURVEY}/mail-texts`);
+  expect(refused.statusCode).toBe(400);
+  expect(refused.body).toContain('「{{constructor}}」という差し込みはありません。');
   for (const [url, fields, from] of posts) {
     const res = await organiser.post(url, fields, from);
     expect(res.statusCode, `POST ${url}: ${res.body.slice(0, 500)}`).toBe(303);
@@ -207,7 +212,7 @@ describe('mails', () => {
     expect(invitation.text).toContain(`${HOSTILE.cityName}\u202C様`);
     expect(invitation.text).toContain(HOSTILE.introText); // {{{introText}}} in the organiser's text: the value, once, not re-evaluated
     expect(invitation.text).toContain(SCRIPT);
-    expect(invitation.text).not.toContain(`\n${TEMPLATE}\n`); // the organiser's own {{constructor}} renders as nothing
+    expect(invitation.text).toContain(`\n${TEMPLATE}\n`); // the organiser's own escaped \\{{constructor}}: literal text, not evaluated
   });
 
   it('the receipt of the hostile answer goes to the roster address only (not to a typed address of another domain) and repeats the answer literally', async () => {

@@ -3,12 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
-import { HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
+import { ASAHIKAWA, HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const FIXTURE_PLAN = path.join(import.meta.dirname, 'fixtures/plans/settsu.txt');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let ctx: TestContext;
@@ -17,6 +19,7 @@ let page: Page;
 let base: string;
 let token: string;
 let measures: Array<{ code: string; label: string }>;
+let asahikawaToken: string;
 
 async function axeViolations(): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
@@ -55,6 +58,7 @@ beforeAll(async () => {
   const auth = await loginOrganiser(ctx);
   const surveyId = await openDemoSurvey(ctx, auth);
   [{ token }] = await invite(ctx, auth, surveyId, [HAKODATE]);
+  [{ token: asahikawaToken }] = await invite(ctx, auth, surveyId, [ASAHIKAWA]);
   measures = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}`, headers: auth })).json().measures;
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
@@ -138,4 +142,43 @@ describe('an invited city answers in the browser, by keyboard', () => {
       measures: Object.fromEntries(measures.map((m, i) => [m.code, i === 0 || i === measures.length - 1 ? 'implemented' : 'studying'])),
     });
   });
+});
+
+describe('attaching a plan document on the form keeps what was typed', () => {
+  it('typed answers are saved as a draft with the attachment, and Enter in a field still saves a draft', async () => {
+    const other = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
+    await other.goto(`${base}/r/${asahikawaToken}`);
+    await other.getByRole('button', { name: '回答画面を開く' }).click();
+    await other.waitForURL(`${base}/respond`);
+    // typed, never saved
+    await other.fill('#f-department', '総務部 デジタル推進課');
+    await other.fill('#f-personKana', 'あさひかわ はなこ');
+    await other.fill('#f-planName', '旭川市情報化推進計画');
+    await other.focus('#m-M02-implemented');
+    await other.keyboard.press('Space');
+    await other.setInputFiles('#plan-upload-file', FIXTURE_PLAN);
+    await other.getByRole('button', { name: '添付して読み取る' }).focus();
+    await Promise.all([other.waitForNavigation({ timeout: 60_000 }), other.keyboard.press('Enter')]);
+    expect(new URL(other.url()).search).toBe('?saved=1&plan=attached');
+    expect(await other.inputValue('#f-department')).toBe('総務部 デジタル推進課');
+    expect(await other.inputValue('#f-personKana')).toBe('アサヒカワ ハナコ');
+    expect(await other.inputValue('#f-planName')).toBe('旭川市情報化推進計画');
+    expect(await other.isChecked('#m-M02-implemented')).toBe(true);
+    expect(await other.textContent('#plan-documents')).toContain('「settsu.txt」');
+    const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${asahikawaToken}` } })).json();
+    expect(api.status).toBe('draft');
+    expect(api.answers.contact.department).toBe('総務部 デジタル推進課');
+    expect(api.answers.measures.M02).toBe('implemented');
+
+    // Enter in a text field is 一時保存 (the form's first button), not the attach button
+    await other.fill('#f-phone', '0166-26-1111');
+    await other.focus('#f-phone');
+    await Promise.all([other.waitForNavigation(), other.keyboard.press('Enter')]);
+    expect(new URL(other.url()).search).toBe('?saved=1');
+    expect(await other.textContent('[role="status"]')).toContain('一時保存しました');
+    const docs = await ctx.database.db.selectFrom('plan_documents').select('file_name').where('city_code', '=', ASAHIKAWA).execute();
+    expect(docs.map((d) => d.file_name)).toEqual(['settsu.txt']);
+    page = other;
+    expect(await axeViolations()).toEqual([]);
+  }, 90_000);
 });

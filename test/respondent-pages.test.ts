@@ -158,6 +158,23 @@ describe('the form', () => {
     expect(form.body).toContain('一時保存中');
   });
 
+  it('ひらがな in 担当者名（カナ） is saved as カタカナ and 「五年ごと」 as a 5-year cycle, instead of being refused', async () => {
+    const res = await post({ department: '総務部 情報政策課', personKana: 'はこだて　はなこ', updateCycleYears: '五年ごと', action: 'save' });
+    expect(res.statusCode).toBe(303);
+    const form = await page('/respond?saved=1');
+    expect(form.body).toContain('value="ハコダテ ハナコ"');
+    expect(form.body).toContain('id="f-updateCycleYears" name="updateCycleYears" value="5"');
+    const api = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(api.answers.contact.personKana).toBe('ハコダテ ハナコ');
+    expect(api.answers.plan.updateCycleYears).toBe(5);
+    // the API takes the same: 「五年」 and ひらがな
+    const put = await ctx.app.inject({ method: 'PUT', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` }, payload: { version: api.version, contact: { personKana: 'はこだて たろう' }, plan: { updateCycleYears: '十年' } } });
+    expect(put.statusCode).toBe(200);
+    const after = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(after.answers.contact.personKana).toBe('ハコダテ タロウ');
+    expect(after.answers.plan.updateCycleYears).toBe(10);
+  });
+
   it('回答を送信 with gaps shows every error in a summary linking to the field, keeps the input, marks the fields, and saves what can be saved', async () => {
     const values: Record<string, string> = { ...formValues(), phone: '12', periodEnd: '', m_M07: '', department: '<script>alert(1)</script>', action: 'submit' };
     const res = await post(values);

@@ -1,6 +1,7 @@
 // 和暦 ⇄ 西暦 for fiscal years, as respondents type them.
 import { describe, expect, it } from 'vitest';
-import { formatFiscalYear, formatWarekiFiscalYear, parseFiscalYear, parsePeriod } from '../server/domain/wareki.js';
+import { formatDeadline } from '../server/domain/deadlines.js';
+import { formatDateWareki, formatFiscalYear, formatWarekiFiscalYear, parseFiscalYear, parsePeriod } from '../server/domain/wareki.js';
 
 describe('parseFiscalYear', () => {
   it.each([
@@ -61,5 +62,37 @@ describe('formatting', () => {
     expect(formatWarekiFiscalYear(2020)).toBe('令和2年度');
     expect(formatFiscalYear(2018)).toBe('2018年度（平成30年度）');
     expect(formatFiscalYear(null)).toBe('');
+  });
+});
+
+describe('dates as a deadline is written (和暦 and the weekday)', () => {
+  // calendar facts: 令和 began on Wednesday 1 May 2019, the day after 平成31年4月30日 (Tuesday);
+  // 平成 began on Sunday 8 January 1989, the day after 昭和64年1月7日 (Saturday); 22 January 2027 is a Friday.
+  it.each([
+    ['2019-05-01', '令和元年5月1日（水）'],
+    ['2019-04-30', '平成31年4月30日（火）'],
+    ['1989-01-08', '平成元年1月8日（日）'],
+    ['1989-01-07', '昭和64年1月7日（土）'],
+    ['2027-01-22', '令和9年1月22日（金）'],
+    ['2020-02-29', '令和2年2月29日（土）'],
+    ['2026-12-25', '令和8年12月25日（金）'],
+  ])('%s → %s', (iso, text) => {
+    expect(formatDateWareki(iso)).toBe(text);
+  });
+
+  it('puts 西暦 beside the era year when asked', () => {
+    expect(formatDateWareki('2027-01-22', { gregorian: true })).toBe('令和9年（2027年）1月22日（金）');
+    expect(formatDateWareki('2019-05-01', { gregorian: true })).toBe('令和元年（2019年）5月1日（水）');
+  });
+
+  it("writes a survey's deadline with 西暦 only where the survey says so", () => {
+    expect(formatDeadline({ deadline: '2027-01-22', deadline_gregorian: false })).toBe('令和9年1月22日（金）');
+    expect(formatDeadline({ deadline: '2027-01-22', deadline_gregorian: true })).toBe('令和9年（2027年）1月22日（金）');
+  });
+
+  it('leaves anything that is not a date as it is', () => {
+    expect(formatDateWareki('')).toBe('');
+    expect(formatDateWareki(null)).toBe('');
+    expect(formatDateWareki('未定')).toBe('未定');
   });
 });

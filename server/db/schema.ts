@@ -48,6 +48,8 @@ export interface SurveysTable {
   contact_department: ColumnType<string | null, string | null | undefined, string | null>;
   contact_phone: ColumnType<string | null, string | null | undefined, string | null>;
   contact_email: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the deadline is written with 西暦 beside 和暦 (令和9年（2027年）1月22日（金）) */
+  deadline_gregorian: ColumnType<boolean, boolean | undefined, boolean>;
   copied_from_survey_id: number | null;
   /** per-survey mail texts (Handlebars); null = the default in templates/mail/ (migration T1200) */
   invitation_subject: ColumnType<string | null, string | null | undefined, string | null>;

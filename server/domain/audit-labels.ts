@@ -69,10 +69,10 @@ export interface AuditDescription {
 
 type Json = Record<string, unknown> | null | undefined;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-const text = (v: unknown) => (v === null || v === undefined || v === '' ? '（なし）' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const text = (v: unknown) => (v === null || v === undefined || v === '' ? '（なし）' : typeof v === 'boolean' ? (v ? 'する' : 'しない') : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const statusLabel = (s: unknown) => SURVEY_STATUS_LABELS[s as SurveyStatus] ?? text(s);
 
-const SURVEY_FIELDS: Record<string, string> = { title: '調査名', deadline: '回答期限', host_city_code: '本市', intro_text: '依頼文', band_thresholds: '人口区分の境界' };
+const SURVEY_FIELDS: Record<string, string> = { title: '調査名', deadline: '回答期限', deadline_gregorian: '回答期限の西暦の併記', host_city_code: '本市', intro_text: '依頼文', band_thresholds: '人口区分の境界' };
 const MEASURE_FIELDS: Record<string, string> = { label: '名称', category: '分類', position: '順番', retired_at: '廃止' };
 
 function fieldChanges(before: Json, after: Json, labels: Record<string, string>): AuditChange[] {

@@ -7,14 +7,23 @@ export interface FieldError {
   message: string;
 }
 
+/** A message as a sentence: it ends with 「。」 (the office's style), added when the text does not end with one. */
+export function asSentence(text: string): string {
+  const t = text.trimEnd();
+  return t === '' || /[。！？]$/.test(t) ? t : `${t}。`;
+}
+
 export class DomainError extends Error {
+  readonly errors?: FieldError[];
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    readonly errors?: FieldError[],
+    errors?: FieldError[],
   ) {
-    super(message);
+    // every message a person reads (pages, API bodies) is a sentence, wherever it was written
+    super(asSentence(message));
+    this.errors = errors?.map((e) => ({ ...e, message: asSentence(e.message) }));
     this.name = 'DomainError';
   }
 }

@@ -80,7 +80,7 @@ export const RESPONSE_FIELDS = [
   },
   {
     path: '/contact/personKana', label: '担当者名（カナ）', kind: 'text', description: '担当者名（カナ）', maxLength: { max: 100, name: '担当者名（カナ）' },
-    form: { name: 'personKana', id: 'f-personKana', slot: 'contact', label: '担当者名（カナ）', hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。半角カナは全角に直して保存します' },
+    form: { name: 'personKana', id: 'f-personKana', slot: 'contact', label: '担当者名（カナ）', hint: 'カタカナで入力してください（例: ニシノミヤ タロウ）。ひらがなと半角カナは、全角のカタカナに直して保存します。' },
     questionnaire: { id: '1-3', label: '担当者名（カナ）' },
     summary: { label: '担当者名（カナ）', empty: '' },
     lists: { answers: { header: '担当者名（カナ）', width: 20, organiserOnly: true } },
@@ -126,7 +126,7 @@ export const RESPONSE_FIELDS = [
   {
     path: '/plan/updateCycleYears', label: '更新頻度', kind: 'updateCycle', description: '更新頻度（年、1〜20）',
     companion: { key: 'updateCycleIrregular', formName: 'updateCycleIrregular', description: '更新頻度が不定期' },
-    form: { name: 'updateCycleYears', id: 'f-updateCycleYears', slot: 'updateCycle', label: '更新頻度（年ごと）', hint: '1〜20 の年数（例: 5）。定まっていない場合は下の「不定期」を選んでください' },
+    form: { name: 'updateCycleYears', id: 'f-updateCycleYears', slot: 'updateCycle', label: '更新頻度（年ごと）', hint: '1〜20 の年数（例: 5、五年ごと）。定まっていない場合は下の「不定期」を選んでください。' },
     questionnaire: { id: '2-4', label: '更新頻度を教えてください（年数。定まっていない場合は「不定期」）。' },
     summary: { label: '更新頻度' },
     lists: { plans: [{ header: '更新頻度', width: 9 }] },

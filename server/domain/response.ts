@@ -191,7 +191,7 @@ export function validateForSubmit(a: ResponseAnswers, measures: MeasureRef[]): F
   };
   need(a.contact.department !== '', '/contact/department', '担当部署を入力してください');
   if (a.contact.personKana === '') need(false, '/contact/personKana', '担当者名（カナ）を入力してください');
-  else need(isKatakanaName(a.contact.personKana), '/contact/personKana', '担当者名（カナ）はカタカナ、空白、「ー」で入力してください');
+  else need(isKatakanaName(a.contact.personKana), '/contact/personKana', '担当者名（カナ）は、カタカナ（ひらがな・半角カナは全角のカタカナに直します）と空白、「ー」で入力してください');
   if (a.contact.phone === '') need(false, '/contact/phone', '電話番号（直通）を入力してください');
   else need(isPhoneNumber(a.contact.phone), '/contact/phone', '電話番号は 0 から始まる 10〜11 桁の数字で、例: 0798-35-3151 のように入力してください');
   if (a.contact.email === '') need(false, '/contact/email', 'メールアドレス（所属）を入力してください');

@@ -1,7 +1,7 @@
 // Roster import (団体名簿の取込): decodes a CSV (UTF-8 with/without BOM, or Shift_JIS as Japanese Excel saves
 // it) or an .xlsx into rows, matches the headers loosely and lists every row's problems. No I/O, no database.
 import { cityCodeProblem } from './city-code.js';
-import { isEmail } from './normalise.js';
+import { isEmail, normaliseKana } from './normalise.js';
 
 export interface RosterRow {
   code: string;
@@ -70,11 +70,11 @@ const HEADER_ALIASES: Record<RosterField, string[]> = {
 };
 
 /**
- * A city's reading as the roster keeps it: NFKC (half-width ｶﾅ → カナ), hiragana → katakana, spaces removed;
+ * A city's reading as the roster keeps it: NFKC, then normaliseKana (half-width ｶﾅ and ひらがな → カタカナ), spaces removed;
  * null when empty; undefined when it is not a reading (only kana and ー).
  */
 export function normaliseNameKana(input: string): string | null | undefined {
-  const s = input.normalize('NFKC').replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+  const s = normaliseKana(input.normalize('NFKC')).replace(/ /g, '');
   if (s === '') return null;
   return /^[\u30a1-\u30f6ー]{1,50}$/.test(s) ? s : undefined;
 }
@@ -214,7 +214,7 @@ export function checkRosterRows(table: string[][]): RosterImport {
     const population = parsePopulation(raw.population);
     if (population === null) problems.push(`人口「${raw.population}」が数値ではありません`);
     const populationDate = raw.populationDate === '' ? null : parseRosterDate(raw.populationDate);
-    if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 2020-10-01、令和2年10月1日）`);
+    if (raw.populationDate !== '' && populationDate === null) problems.push(`人口基準日「${raw.populationDate}」を日付として読み取れません（例: 令和2年10月1日、2020年10月1日）`);
     const email = raw.email === '' ? null : raw.email.normalize('NFKC');
     if (email !== null && !isEmail(email)) problems.push(`照会先メールアドレス「${raw.email}」の形式が正しくありません`);
     const nameKana = columns.nameKana === undefined ? undefined : normaliseNameKana(raw.nameKana);

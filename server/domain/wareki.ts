@@ -79,3 +79,32 @@ export function formatFiscalYear(year: number | null | undefined): string {
   if (year === null || year === undefined) return '';
   return `${year}年度（${formatWarekiFiscalYear(year)}）`;
 }
+
+/** The first day of each era (Gregorian calendar), newest first: a date takes the era whose first day it reaches. */
+const ERA_FIRST_DAYS: Array<{ name: string; firstDay: string; year1: number }> = [
+  { name: '令和', firstDay: '2019-05-01', year1: 2019 },
+  { name: '平成', firstDay: '1989-01-08', year1: 1989 },
+  { name: '昭和', firstDay: '1926-12-25', year1: 1926 },
+  { name: '大正', firstDay: '1912-07-30', year1: 1912 },
+];
+
+const WEEKDAYS = ['日', '月', '火', '水', '木', '金', '土'];
+
+/**
+ * A calendar date ('YYYY-MM-DD') as a city office writes a deadline: '2027-01-22' → 「令和9年1月22日（金）」,
+ * with `gregorian` → 「令和9年（2027年）1月22日（金）」. 2019-05-01 → 令和元年, 2019-04-30 → 平成31年.
+ * Anything that is not such a date comes back as it was.
+ */
+export function formatDateWareki(value: string | null | undefined, opts: { gregorian?: boolean } = {}): string {
+  if (!value) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return value;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const weekday = WEEKDAYS[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()];
+  const iso = m[0];
+  const era = ERA_FIRST_DAYS.find((e) => iso >= e.firstDay);
+  const gregorian = opts.gregorian ? `（${y}年）` : '';
+  if (!era) return `${y}年${mo}月${d}日（${weekday}）`;
+  const n = y - era.year1 + 1;
+  return `${era.name}${n === 1 ? '元' : n}年${gregorian}${mo}月${d}日（${weekday}）`;
+}

@@ -2,7 +2,7 @@
 // message, errors[] with paths); 5xx bodies say nothing internal and the log carries the request id.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, type FieldError } from '../domain/errors.js';
+import { asSentence, DomainError, type FieldError } from '../domain/errors.js';
 import { toFieldErrors, validationSummary, type SchemaError } from '../lib/schema-errors.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -40,7 +40,8 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 };
 
 export function errorBody(statusCode: number, message: string, extra: Partial<ErrorBody> = {}): ErrorBody {
-  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...extra };
+  const errors = extra.errors?.map((e) => ({ ...e, message: asSentence(e.message) }));
+  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message: asSentence(message), ...extra, ...(errors ? { errors } : {}) };
 }
 
 /** True for errors that mean the database cannot be reached right now (answered with 503). */

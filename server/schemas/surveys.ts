@@ -36,6 +36,7 @@ export const PatchSurveyBody = Type.Object(
     contactDepartment: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })], { description: 'メールの問い合わせ先: 担当部署' })),
     contactPhone: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 40 })], { description: 'メールの問い合わせ先: 電話番号' })),
     contactEmail: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 254 })], { description: 'メールの問い合わせ先: メールアドレス' })),
+    deadlineGregorian: Type.Optional(Type.Boolean({ description: '画面とメールの回答期限に西暦を併記する。例: 令和9年（2027年）1月22日（金）' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -59,6 +60,7 @@ export const SurveySchema = Type.Object({
   status: SurveyStatusSchema,
   hostCityCode: Type.String(),
   deadline: Type.String(),
+  deadlineGregorian: Type.Boolean({ description: '画面とメールの回答期限に西暦を併記する' }),
   bandThresholds: Type.Array(Type.Integer()),
   bands: Type.Array(BandSchema),
   measures: Type.Array(MeasureSchema),

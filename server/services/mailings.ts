@@ -8,6 +8,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { type Db, inTransaction } from '../db/database.js';
 import type { MailMessage, Survey } from '../db/schema.js';
 import { checkMailText, type MailContext, type MailText, type MailTextKind, renderMailText, splitTemplateSource } from '../mail/mail-texts.js';
+import { formatDeadline } from '../domain/deadlines.js';
 import { notFound } from '../domain/errors.js';
 import type { Mailer } from '../plugins/mail.js';
 import { MAIL_TEMPLATES_DIR } from '../paths.js';
@@ -68,7 +69,7 @@ async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Acto
     cityName,
     hostCityName: host?.name ?? '',
     surveyTitle: survey.title,
-    deadline: survey.deadline,
+    deadline: formatDeadline(survey),
     url,
     publicUrl,
     introText: survey.intro_text,
@@ -81,11 +82,11 @@ async function contextFor(db: Db, survey: Survey, publicUrl: string, actor: Acto
 
 /** What each outcome means, for the API's `mail.message`. */
 export const MAIL_OUTCOME_MESSAGES: Record<MailOutcome['status'], string> = {
-  queued: '依頼メールを送信しています（数秒で送信されます。結果は送信記録に表示します）',
-  sent: '依頼メールを送信しました',
-  outbox: 'メール送信（SMTP）が設定されていないため、送信トレイに保存しました',
-  failed: '依頼メールの送信に失敗しました。送信待ちの一覧から再送してください',
-  no_address: '団体名簿にメールアドレスが登録されていないため、依頼メールを送信していません（リンクは発行済みです）',
+  queued: '依頼メールを送信しています（数秒で送信されます。結果は送信記録に表示します）。',
+  sent: '依頼メールを送信しました。',
+  outbox: 'メール送信（SMTP）が設定されていないため、送信トレイに保存しました。',
+  failed: '依頼メールの送信に失敗しました。送信待ちの一覧から再送してください。',
+  no_address: '団体名簿にメールアドレスが登録されていないため、依頼メールを送信していません（リンクは発行済みです）。',
 };
 
 export type MailedInvitation = IssuedInvitation & { outcome: MailOutcome };

@@ -63,10 +63,11 @@ export interface AttachArgs {
 
 export async function attachPlanDocument(db: Db, args: AttachArgs) {
   await openSurveyFor(db, args.surveyId, args.cityCode);
-  if (args.replaceId !== undefined) await ownDocument(db, args.surveyId, args.cityCode, args.replaceId);
+  const replaced = args.replaceId !== undefined ? await ownDocument(db, args.surveyId, args.cityCode, args.replaceId) : undefined;
   const measures = (await listMeasures(db, args.surveyId)).filter((m) => !m.retired_at).map((m) => ({ code: m.code, label: m.label }));
   const read = await readPlanDocument(args.content, args.format, measures);
-  const shareable = args.shareable ?? (await defaultShareable(db, args.surveyId, args.cityCode));
+  // a replacement keeps the 提供可否 of the file it replaces unless one is given
+  const shareable = args.shareable ?? (replaced?.shareable as 'all' | 'host' | undefined) ?? (await defaultShareable(db, args.surveyId, args.cityCode));
   return inTransaction(db, async (trx) => {
     await openSurveyFor(trx, args.surveyId, args.cityCode);
     if (args.replaceId !== undefined) await deletePlanDocument(trx, args.replaceId);

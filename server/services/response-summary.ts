@@ -5,6 +5,7 @@ import type { Measure } from '../db/schema.js';
 import { ANSWER_LABELS } from '../domain/glossary.js';
 import { formatLatestNumber, type ResponseAnswers } from '../domain/response.js';
 import { companionValue, type FieldKind, fieldLocation, fieldValue, RESPONSE_FIELDS, type ResponseFieldSpec } from '../domain/response-fields.js';
+import { formatDeadline } from '../domain/deadlines.js';
 import { formatFiscalYear } from '../domain/wareki.js';
 import type { Mailer, MailResult } from '../plugins/mail.js';
 import { findCity } from '../repositories/cities.js';
@@ -98,7 +99,7 @@ export async function sendReceipt(
     cityName: city.name,
     hostCityName: host?.name ?? '',
     surveyTitle: survey.title,
-    deadline: survey.deadline,
+    deadline: formatDeadline(survey),
     submittedAt: r.submittedAt,
     contact: r.model.contact,
     planLines: planLines(r.model),

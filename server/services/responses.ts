@@ -160,8 +160,8 @@ function checkWritable(survey: Survey, actor: Actor, reason: string | undefined,
   }
   if (survey.status === 'published') throw conflict('結果公表中の調査の回答は修正できません。修正するには、先に結果の公表を取り下げてください（調査の状態を「締切」に戻す）');
   if (survey.status === 'closed' && opts.reasonRequired && !reason?.trim()) {
-    const message = '締切後の修正には修正理由が必要です';
-    throw unprocessable(message, [{ path: '/reason', message: '修正理由を入力してください' }]);
+    const message = '締切後の修正には修正理由が必要です。';
+    throw unprocessable(message, [{ path: '/reason', message: '修正理由を入力してください。' }]);
   }
 }
 

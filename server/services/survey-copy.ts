@@ -27,6 +27,7 @@ export async function copySurvey(db: Db, sourceId: number, input: CopySurveyInpu
         title: input.title,
         hostCityCode: input.hostCityCode ?? source.host_city_code,
         deadline: input.deadline,
+        deadlineGregorian: source.deadline_gregorian,
         bandThresholds: source.band_thresholds,
         template: source.template,
         introText: source.intro_text,

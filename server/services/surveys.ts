@@ -37,6 +37,7 @@ export async function surveyView(db: Db, survey: Survey): Promise<SurveyView> {
     status: survey.status,
     hostCityCode: survey.host_city_code,
     deadline: survey.deadline,
+    deadlineGregorian: survey.deadline_gregorian,
     bandThresholds: survey.band_thresholds,
     bands: bandsFor(survey.band_thresholds),
     measures: measures.map((m) => ({ code: m.code, category: m.category, label: m.label })),
@@ -92,6 +93,8 @@ export interface SurveyPlan {
   title: string;
   hostCityCode: string;
   deadline: string;
+  /** write 西暦 beside the 和暦 deadline (令和9年（2027年）1月22日（金）) */
+  deadlineGregorian?: boolean;
   bandThresholds: number[];
   template: string;
   introText: string;
@@ -113,6 +116,7 @@ export async function createSurveyFrom(db: Db, plan: SurveyPlan, actor: Actor): 
       title: plan.title.trim(),
       host_city_code: plan.hostCityCode,
       deadline: plan.deadline,
+      ...(plan.deadlineGregorian !== undefined ? { deadline_gregorian: plan.deadlineGregorian } : {}),
       band_thresholds: plan.bandThresholds,
       template: plan.template,
       intro_text: plan.introText,
@@ -181,6 +185,7 @@ export async function patchSurvey(db: Db, id: number, patch: PatchSurveyInput, a
       title: patch.title?.trim(),
       host_city_code: patch.hostCityCode,
       deadline: patch.deadline,
+      deadline_gregorian: patch.deadlineGregorian,
       band_thresholds: patch.bandThresholds,
       intro_text: patch.introText,
       ...contactPatch(patch),

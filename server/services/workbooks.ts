@@ -106,7 +106,7 @@ export async function questionnaireWorkbook(db: Db, surveyId: number, cityCode: 
   const host = await findCity(db, survey.host_city_code);
   const measures = await listMeasures(db, surveyId);
   const workbook = buildQuestionnaire({
-    survey: { id: survey.id, title: survey.title, deadline: survey.deadline, hostCityName: host?.name ?? '' },
+    survey: { id: survey.id, title: survey.title, deadline: survey.deadline, deadlineGregorian: survey.deadline_gregorian, hostCityName: host?.name ?? '' },
     city: { code: city.code, name: city.name },
     measures: measures.map((m) => ({ code: m.code, category: m.category, label: m.label })),
     answers: state.model,

@@ -1,6 +1,7 @@
 // Handlebars helpers shared by pages and mail. They return plain strings, so Handlebars still escapes them.
 import type { HelperDelegate } from 'handlebars';
 import { inJapanTime } from '../domain/japan-time.js';
+import { formatDeadline } from '../domain/deadlines.js';
 
 type HandlebarsLike = { registerHelper(name: string, fn: HelperDelegate): void };
 
@@ -13,9 +14,10 @@ export function formatDateTimeJa(value: Date | string | null | undefined): strin
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
-/** '2026-12-21' → 「2026年12月21日」 */
+/** '2026-12-21' → 「2026年12月21日」; a value that is not such a date (a deadline already written out) as it is. */
 export function formatDateJa(value: string | null | undefined): string {
   if (!value) return '';
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return value;
   const [y, m, d] = value.slice(0, 10).split('-').map(Number);
   return `${y}年${m}月${d}日`;
 }
@@ -24,6 +26,8 @@ export function registerHelpers(hbs: HandlebarsLike): void {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
   hbs.registerHelper('dateJa', (v: string) => formatDateJa(v));
+  // {{deadlineJa survey}}: the survey's deadline as domain/deadlines.ts writes it
+  hbs.registerHelper('deadlineJa', (survey: { deadline: string; deadline_gregorian?: boolean }) => (survey && typeof survey === 'object' ? formatDeadline(survey) : ''));
   hbs.registerHelper('dateTimeJa', (v: string | Date) => formatDateTimeJa(v));
   hbs.registerHelper('number', (v: number) => (typeof v === 'number' ? v.toLocaleString('ja-JP') : ''));
 }

@@ -161,7 +161,7 @@ async function resultsPages(app: FastifyInstance) {
       edition = await editionForRespondent(app.db, survey, respondent.cityCode);
     } catch (err) {
       if (!(err instanceof DomainError) || err.statusCode !== 403) throw err;
-      return reply.code(403).view('pages/respondent/message.hbs', { title: '集計結果をご覧いただけません', message: `${err.message}。` });
+      return reply.code(403).view('pages/respondent/message.hbs', { title: '集計結果をご覧いただけません', message: err.message });
     }
     const context = await resultsContext(app, survey, request.query, '/respond/results', 'respondent', edition.data);
     return reply.view('pages/results/results.hbs', {

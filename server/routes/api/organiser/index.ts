@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import cityRoutes from './cities.js';
 import invitationRoutes from './invitations.js';
+import mailTextRoutes from './mail-texts.js';
 import organiserPlanDocumentRoutes from './plan-documents.js';
 import organiserQuestionnaireRoutes from './questionnaire.js';
 import responseRoutes from './responses.js';
@@ -21,6 +22,7 @@ const organiserApi: FastifyPluginAsync = async (app) => {
   await app.register(surveyRoutes);
   await app.register(responseRoutes);
   await app.register(invitationRoutes);
+  await app.register(mailTextRoutes);
   await app.register(resultsRoutes);
   await app.register(workbookRoutes);
   await app.register(organiserQuestionnaireRoutes);

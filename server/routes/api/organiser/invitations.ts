@@ -9,11 +9,11 @@ import { issueInvitations } from '../../../services/invitations.js';
 import { issueAndSendInvitations, MAIL_OUTCOME_MESSAGES, type MailedInvitation, remind } from '../../../services/mailings.js';
 
 const REMINDER_OUTCOME_MESSAGES = {
-  queued: '督促メールを送信しています（数秒で送信されます）',
-  sent: '督促メールを送信しました',
-  outbox: 'メール送信（SMTP）が設定されていないため、送信トレイに保存しました',
-  failed: '督促メールの送信に失敗しました。送信待ちの一覧から再送してください',
-  no_address: '団体名簿にメールアドレスが登録されていないため、督促メールを送信していません',
+  queued: '督促メールを送信しています（数秒で送信されます）。',
+  sent: '督促メールを送信しました。',
+  outbox: 'メール送信（SMTP）が設定されていないため、送信トレイに保存しました。',
+  failed: '督促メールの送信に失敗しました。送信待ちの一覧から再送してください。',
+  no_address: '団体名簿にメールアドレスが登録されていないため、督促メールを送信していません。',
 } as const;
 
 const ReminderSchema = Type.Object({

@@ -18,7 +18,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['results'],
-        summary: '集計結果の Excel（集計表・内訳・回答一覧・計画一覧・回答状況）',
+        summary: '集計結果（Excel）: 集計表・内訳・回答一覧・計画一覧・回答状況',
         security: [{ bearer: [] }],
         params: SurveyIdParams,
         produces: [XLSX_TYPE],
@@ -29,7 +29,7 @@ const workbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const limit = await app.hitLimit(`results-xlsx:${request.organiser!.id}`, RESULTS_XLSX_LIMIT_PER_MINUTE, 60_000);
       if (!limit.allowed) {
         reply.header('Retry-After', String(limit.retryAfterSeconds));
-        throw new DomainError(429, 'TOO_MANY_REQUESTS', `集計結果の Excel のダウンロードは 1 分間に ${RESULTS_XLSX_LIMIT_PER_MINUTE} 回までです。${limit.retryAfterSeconds} 秒ほど待ってから、もう一度お試しください。`);
+        throw new DomainError(429, 'TOO_MANY_REQUESTS', `集計結果（Excel）のダウンロードは 1 分間に ${RESULTS_XLSX_LIMIT_PER_MINUTE} 回までです。${limit.retryAfterSeconds} 秒ほど待ってから、もう一度お試しください。`);
       }
       const { buffer, title, date } = await app.resultsWorkbookCache.get(app.db, request.survey!.id, app.clock());
       return reply

@@ -1,7 +1,7 @@
 // Shared pieces of the organiser console pages: the login gate (redirect to /login), rendering with the
 // organiser nav and a CSRF token, and how an error page of the console looks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type FieldError } from '../../../domain/errors.js';
+import { asSentence, DomainError, type FieldError } from '../../../domain/errors.js';
 import type { ErrorBody } from '../../../plugins/errors.js';
 
 export interface NavItem {
@@ -84,7 +84,7 @@ export function formErrors(err: unknown, fallbackPath = ''): FieldError[] {
 /** Redirect after a successful POST, with a one-line notice in the query string. */
 export function redirectWithNotice(reply: FastifyReply, url: string, notice: string) {
   const sep = url.includes('?') ? '&' : '?';
-  return reply.redirect(`${url}${sep}notice=${encodeURIComponent(notice)}`, 303);
+  return reply.redirect(`${url}${sep}notice=${encodeURIComponent(asSentence(notice))}`, 303);
 }
 
 /** How a failure looks on the console's pages (pages/page-errors.ts decides when): the error page, never JSON. */

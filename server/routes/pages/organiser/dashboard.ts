@@ -41,6 +41,9 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
     const measures = await listMeasures(app.db, survey.id);
     const city = (await trackCities(app.db, survey)).find((c) => c.cityCode === request.params.cityCode)!;
     const errors = extra.errors?.errors ?? (extra.errors ? [{ path: '', message: extra.errors.message }] : []);
+    const form = formModel(extra.values ?? valuesFromAnswers(state.model), errors, measures);
+    // the correction form's own field (修正理由) is linked from the summary like the answer fields
+    form.errors = form.errors.map((e) => (e.path === '/reason' ? { ...e, fieldId: 'f-reason' } : e));
     return renderPage(request, reply, 'pages/organiser/response.hbs', {
       title: `${city.name}の回答（${survey.title}）`,
       survey,
@@ -50,8 +53,9 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
       plan: planLines(state.model),
       disclosure: disclosureLabel(state.model),
       groups: measureGroups(state.model, measures),
-      form: formModel(extra.values ?? valuesFromAnswers(state.model), errors, measures),
+      form,
       errorMessage: extra.errors?.message,
+      reasonError: errors.find((e) => e.path === '/reason')?.message,
       notice: request.query.notice,
       needsReason: survey.status === 'closed',
       frozen: survey.status === 'published',

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { toCsv } from '../../../domain/csv.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, DomainError, notFound } from '../../../domain/errors.js';
+import { badRequest, DomainError, type FieldError, notFound } from '../../../domain/errors.js';
 
 const gone = (message: string) => new DomainError(410, 'GONE', message);
 import { MAIL_FIELDS, type MailTextKind } from '../../../mail/mail-texts.js';
@@ -114,9 +114,23 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       title: `メール文面（${survey.title}）`,
       survey,
       fields: MAIL_FIELDS.map((f) => ({ ...f, token: `{{${f.name}}}` })),
-      texts: (['invitation', 'reminder'] as const).map((kind) => ({ kind, label: kind === 'invitation' ? '依頼メール' : '督促メール', ...surveyMailText(survey, kind) })),
+      texts: (['invitation', 'reminder'] as const).map((kind) => {
+        // the form that failed comes back as typed, with each error beside its field
+        const typed = extra.kind === kind ? (extra.typed as { subject: string; body: string }) : undefined;
+        const errors = typed ? ((extra.errors as FieldError[] | undefined) ?? []) : [];
+        const errorOf = (path: string) => errors.filter((e) => e.path === path).map((e) => e.message);
+        return {
+          kind,
+          label: kind === 'invitation' ? '依頼メール' : '督促メール',
+          ...surveyMailText(survey, kind),
+          ...(typed ?? {}),
+          subjectErrors: errorOf('/subject'),
+          bodyErrors: errorOf('/body'),
+        };
+      }),
       notice: request.query.notice,
       ...extra,
+      errors: (extra.errors as FieldError[] | undefined)?.map((e) => ({ ...e, fieldId: `${String(extra.kind)}-${e.path === '/subject' ? 'subject' : 'body'}` })),
     });
   }
 
@@ -127,13 +141,14 @@ const invitationPages: FastifyPluginAsync = async (app) => {
     const surveyId = request.survey!.id;
     const kind = request.params.kind as MailTextKind;
     if (kind !== 'invitation' && kind !== 'reminder') throw notFound('メール文面');
+    const text = request.body.reset === '1' ? 'reset' : { subject: String(request.body.subject ?? ''), body: String(request.body.body ?? '').replace(/\r\n/g, '\n') };
     try {
       assertValidForm(request);
       const text = request.body.reset === '1' ? 'reset' : { subject: String(request.body.subject ?? ''), body: String(request.body.body ?? '').replace(/\r\n/g, '\n') };
       await saveMailText(app.db, surveyId, kind, text, organiserActor(request));
-      return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/mail-texts`, text === 'reset' ? '既定の文面に戻しました' : '文面を保存しました');
+      return redirectWithNotice(reply, `/organiser/surveys/${surveyId}/mail-texts`, text === 'reset' ? '既定の文面に戻しました。' : '文面を保存しました。');
     } catch (err) {
-      return showTexts(request, reply.code(400), { errors: formErrors(err) });
+      return showTexts(request, reply.code(400), { errors: formErrors(err), kind, typed: text === 'reset' ? undefined : text });
     }
   });
 

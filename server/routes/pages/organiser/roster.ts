@@ -126,7 +126,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
         const populationDate = form.populationDate.trim() === '' ? null : parseRosterDate(form.populationDate);
         const errors = [];
         if (population === null) errors.push({ path: '/population', message: '人口は数値で入力してください' });
-        if (form.populationDate.trim() !== '' && populationDate === null) errors.push({ path: '/populationDate', message: '人口基準日を日付として読み取れません（例: 2020-10-01、令和2年10月1日）' });
+        if (form.populationDate.trim() !== '' && populationDate === null) errors.push({ path: '/populationDate', message: '人口基準日を日付として読み取れません（例: 令和2年10月1日、2020年10月1日）' });
         if (form.name.trim() === '') errors.push({ path: '/name', message: '市名を入力してください' });
         if (form.prefecture.trim() === '') errors.push({ path: '/prefecture', message: '都道府県を入力してください' });
         if (form.email.trim() !== '' && !isEmail(normaliseEmail(form.email))) errors.push({ path: '/email', message: 'メールアドレスの形式が正しくありません' });

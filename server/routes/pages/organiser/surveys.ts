@@ -5,6 +5,7 @@ import { deadlinePassed } from '../../../domain/deadlines.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bandsFor } from '../../../domain/bands.js';
+import { parseRosterDate } from '../../../domain/roster-import.js';
 import { badRequest } from '../../../domain/errors.js';
 import { SURVEY_STATUS_LABELS, SURVEY_STATUSES, type SurveyStatus } from '../../../domain/glossary.js';
 import { allowedMoves } from '../../../domain/survey-status.js';
@@ -57,6 +58,9 @@ const thresholdsOf = (v: unknown) =>
     .filter((s) => s !== '')
     .map((s) => Number(s.replace(/[^\d]/g, '')));
 
+/** The deadline field is a date picker; typed by hand (a browser without one), 和暦 and 年月日 are read too. */
+const DEADLINE_MESSAGE = '回答期限を日付で入力してください（例: 令和8年12月25日、2026年12月25日）。';
+
 const surveyPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
 
@@ -82,18 +86,19 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     try {
       assertValidForm(request);
       const errors = [];
-      if (form.title.trim() === '') errors.push({ path: '/title', message: '調査名を入力してください' });
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) errors.push({ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' });
-      if (errors.length > 0) throw badRequest('入力内容に誤りがあります', errors);
+      if (form.title.trim() === '') errors.push({ path: '/title', message: '調査名を入力してください。' });
+      const deadline = parseRosterDate(form.deadline);
+      if (!deadline) errors.push({ path: '/deadline', message: DEADLINE_MESSAGE });
+      if (errors.length > 0) throw badRequest('入力内容に誤りがあります。', errors);
       const actor = organiserActor(request);
       const survey =
         form.source === 'template' || form.source === ''
-          ? await createSurvey(app.db, { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode }, actor)
-          : await copySurvey(app.db, Number(form.source), { title: form.title, deadline: form.deadline, hostCityCode: form.hostCityCode || undefined }, actor);
+          ? await createSurvey(app.db, { title: form.title, deadline: deadline!, hostCityCode: form.hostCityCode }, actor)
+          : await copySurvey(app.db, Number(form.source), { title: form.title, deadline: deadline!, hostCityCode: form.hostCityCode || undefined }, actor);
       // a copied round shows first the texts it took over, with the previous round's years marked
       return survey.copied_from_survey_id === null
-        ? redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました`)
-        : redirectWithNotice(reply, `/organiser/surveys/${survey.id}/review`, `調査「${survey.title}」を作成しました。前回から引き継いだ文面を確認してください`);
+        ? redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, `調査「${survey.title}」を作成しました。`)
+        : redirectWithNotice(reply, `/organiser/surveys/${survey.id}/review`, `調査「${survey.title}」を作成しました。前回から引き継いだ文面を確認してください。`);
     } catch (err) {
       return showList(request, reply.code(400), { errors: formErrors(err), form });
     }
@@ -118,6 +123,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       form: {
         title: survey.title,
         deadline: survey.deadline,
+        deadlineGregorian: survey.deadline_gregorian,
         hostCityCode: survey.host_city_code,
         bandThresholds: survey.band_thresholds.join(', '),
         introText: survey.intro_text,
@@ -137,6 +143,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const form = {
       title: str(request.body.title),
       deadline: str(request.body.deadline),
+      deadlineGregorian: str(request.body.deadlineGregorian) === '1',
       hostCityCode: str(request.body.hostCityCode),
       bandThresholds: str(request.body.bandThresholds),
       introText: str(request.body.introText),
@@ -146,14 +153,16 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     };
     try {
       assertValidForm(request);
-      if (form.title.trim() === '') throw badRequest('調査名を入力してください', [{ path: '/title', message: '調査名を入力してください' }]);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.deadline)) throw badRequest('回答期限', [{ path: '/deadline', message: '回答期限を日付（例: 2026-12-25）で入力してください' }]);
+      if (form.title.trim() === '') throw badRequest('調査名を入力してください。', [{ path: '/title', message: '調査名を入力してください。' }]);
+      const deadline = parseRosterDate(form.deadline);
+      if (!deadline) throw badRequest('回答期限', [{ path: '/deadline', message: DEADLINE_MESSAGE }]);
       await patchSurvey(
         app.db,
         id,
         {
           title: form.title,
-          deadline: form.deadline,
+          deadline,
+          deadlineGregorian: form.deadlineGregorian,
           hostCityCode: form.hostCityCode,
           bandThresholds: thresholdsOf(form.bandThresholds),
           introText: form.introText,

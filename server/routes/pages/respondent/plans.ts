@@ -1,8 +1,8 @@
 // The respondent's plan-document pages: attach / replace (multipart, works without JavaScript), remove,
 // accept or reject proposals (saved as a draft, never submitted), and download other cities' shared plans.
 import multipart from '@fastify/multipart';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { DomainError } from '../../../domain/errors.js';
 import { respondentActor } from '../../../plugins/respondent-auth.js';
 import { formatOfFileName, MAX_PLAN_BYTES } from '../../../plans/formats.js';
@@ -10,23 +10,27 @@ import type { PlanReading } from '../../../plans/reading/read-plan.js';
 import { findPlanDocument } from '../../../repositories/plan-documents.js';
 import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../../services/plan-documents.js';
 import { planErrorCode } from '../../../services/plan-documents-view.js';
+import { listMeasures } from '../../../repositories/surveys.js';
 import { formBody, RowId, text } from '../../../schemas/pages.js';
 import { sendPlanFile } from '../../api/downloads.js';
+import { valuesFromBody } from './form.js';
+import { type Body, respondentViews } from './views.js';
 
 type Upload = { filename: string; data: Buffer; truncated: boolean };
-type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: number | '' };
+type UploadBody = { file?: Upload | string; shareable?: string; replaceId?: string; version?: string };
+/** A path id as the database can hold it; anything else is 0, which matches no document. */
+const idOf = (v: string) => (/^[0-9]{1,10}$/.test(v) && Number(v) <= 2147483647 ? Number(v) : 0);
 const DocParams = Type.Object({ id: RowId });
-// a file part arrives as { filename, data, truncated }; the same field sent as text (no file chosen) is a string
-const UploadField = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Unsafe<Upload>({ type: 'object', required: ['filename', 'data'] })]));
-const AttachForm = formBody({ file: UploadField, shareable: text(10), replaceId: Type.Optional(Type.Union([Type.Literal(''), RowId])) });
 // the proposals to accept or reject (one checkbox, or several), and the answers' version the page showed
 const ProposalsForm = formBody({ do: text(20), key: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })), version: text(20) });
 const back = (reply: FastifyReply, query: string) => reply.redirect(`/respond?${query}#plan-documents`, 303);
 
 async function respondentPlanPages(app: FastifyInstance) {
+  const views = respondentViews(app);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_PLAN_BYTES, files: 1, fields: 10 },
+    // the answer form comes along with the file (every answer field, and a radio per measure)
+    limits: { fileSize: MAX_PLAN_BYTES, files: 50, fields: 2000 },
     throwFileSizeLimit: false,
     onFile: async (part) => {
       const data = await part.toBuffer().catch(() => Buffer.alloc(0));
@@ -50,14 +54,19 @@ async function respondentPlanPages(app: FastifyInstance) {
     if (!(await respondent(request, reply))) return reply;
   };
 
-  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true, body: AttachForm }, bodyLimit: MAX_PLAN_BYTES + 64 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+  /** Attaches (or replaces) the uploaded file; the answer to show on the form: 'plan=attached' or 'planError=…'. */
+  async function attachUpload(request: FastifyRequest<{ Body: UploadBody }>): Promise<string> {
     const { surveyId, cityCode } = request.respondent!;
-    const body = request.body ?? {};
-    const file = typeof body.file === 'object' ? body.file : undefined;
-    if (!file || file.data.length === 0) return back(reply, file?.truncated ? 'planError=too-large' : 'planError=no-file');
-    if (file.truncated) return back(reply, 'planError=too-large');
+    const body = (request.body ?? {}) as UploadBody & Record<string, unknown>;
+    const replaceId = body.replaceId === undefined || body.replaceId === '' ? Number.NaN : idOf(String(body.replaceId));
+    // from the answer form each file of the panel has its own field: the new one 「file」, a replacement 「replaceFile-<id>」
+    const fromAnswerForm = body.version !== undefined;
+    const part = fromAnswerForm && Number.isInteger(replaceId) ? body[`replaceFile-${replaceId}`] : body.file;
+    const file = typeof part === 'object' && part !== null && !Array.isArray(part) ? (part as Upload) : undefined;
+    if (!file || file.data.length === 0) return file?.truncated ? 'planError=too-large' : 'planError=no-file';
+    if (file.truncated) return 'planError=too-large';
     const format = formatOfFileName(file.filename);
-    if (!format) return back(reply, 'planError=format');
+    if (!format) return 'planError=format';
     try {
       await attachPlanDocument(app.db, {
         surveyId,
@@ -65,15 +74,33 @@ async function respondentPlanPages(app: FastifyInstance) {
         fileName: cleanFileName(file.filename),
         format,
         content: file.data,
-        shareable: body.shareable === 'all' || body.shareable === 'host' ? body.shareable : undefined,
-        replaceId: typeof body.replaceId === 'number' ? body.replaceId : undefined,
+        // from the answer form the 提供可否 radios are the new file's: a replacement keeps the replaced file's
+        shareable: (body.shareable === 'all' || body.shareable === 'host') && !(fromAnswerForm && Number.isInteger(replaceId)) ? body.shareable : undefined,
+        replaceId: Number.isInteger(replaceId) ? replaceId : undefined,
         actor: respondentActor(request),
       });
     } catch (err) {
-      if (err instanceof DomainError && err.statusCode < 500) return back(reply, `planError=${planErrorCode(err)}`);
+      if (err instanceof DomainError && err.statusCode < 500) return `planError=${planErrorCode(err)}`;
       throw err;
     }
-    return back(reply, 'plan=attached');
+    return 'plan=attached';
+  }
+
+  // The attach button belongs to the answer form (formaction), so the POST carries what was typed as well: the
+  // file is attached, then the typed answers are saved as a draft the way 一時保存 saves them (errors and a
+  // conflict come back on the form or the conflict page, with everything typed), so attaching loses nothing.
+  app.post<{ Body: UploadBody }>('/respond/plans', { schema: { hide: true }, bodyLimit: MAX_PLAN_BYTES + 256 * 1024, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {
+    const outcome = await attachUpload(request);
+    const body = (request.body ?? {}) as UploadBody & Body;
+    if (body.version === undefined) return back(reply, outcome);
+    const ctx = await views.context(request, reply);
+    if (!ctx) return reply;
+    const values = valuesFromBody(body, await listMeasures(app.db, ctx.survey.id));
+    const [key, value] = outcome.split('=');
+    return views.saveValues(request, reply, ctx, values, 'save', views.versionOf(body), {
+      savedTo: `/respond?saved=1&${outcome}#plan-documents`,
+      plan: key === 'plan' ? { notice: value } : { error: value },
+    });
   });
 
   app.post<{ Params: { id: number } }>('/respond/plans/:id/remove', { schema: { hide: true, params: DocParams, body: formBody() }, preHandler: [gate, app.csrfProtection] }, async (request, reply) => {

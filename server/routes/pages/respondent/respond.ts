@@ -3,157 +3,21 @@
 // summary; what can be saved is saved even when a submit fails), the conflict page when someone else saved
 // first (both versions side by side, chosen field by field), the confirmation and the read-only summary.
 // Every failure on these pages is a Japanese page that keeps what was typed where it can, never a JSON body.
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { City, Survey } from '../../../db/schema.js';
-import { DomainError, type FieldError } from '../../../domain/errors.js';
-import { responseStatusLabel, SURVEY_STATUS_LABELS } from '../../../domain/glossary.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Survey } from '../../../db/schema.js';
+import { SURVEY_STATUS_LABELS } from '../../../domain/glossary.js';
 import { deadlinePassed } from '../../../domain/deadlines.js';
-import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../../domain/response.js';
-import { differences, responseFields } from '../../../domain/response-fields.js';
-import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../../plugins/respondent-auth.js';
+import { RESPONDENT_COOKIE, respondentActor } from '../../../plugins/respondent-auth.js';
 import { findCity } from '../../../repositories/cities.js';
-import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
+import { listMeasures } from '../../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
-import { contactLines, disclosureLabel, measureGroups, planLines, sendReceipt } from '../../../services/response-summary.js';
-import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
-import { answersAtVersion } from '../../../repositories/audit.js';
-import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
-import { answerForm, text } from '../../../schemas/pages.js';
-import { respondentMessage, typedLines } from './error-page.js';
-import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
-
-const NO_STORE = 'no-store';
-const UNSUBMITTED_NOTICE = '送信済みの回答が集計に使われています。変更は「回答を送信」を押すまで集計に反映されません。';
-
-interface Context {
-  respondent: Respondent;
-  survey: Survey;
-  city: City;
-}
-
-type Body = Record<string, unknown>;
-const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
-const FormQuery = Type.Object({ saved: text(2), discarded: text(2), plan: text(300), planError: text(300) });
-const FormBody = answerForm();
-
-function statusText(state: ResponseState): string {
-  return responseStatusLabel(state, 'respondent');
-}
+import { discardChanges, getResponse, ResponseConflict } from '../../../services/responses.js';
+import { takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
+import { type Body, FormBody, FormQuery, NO_STORE, respondentViews, TokenParams, UNSUBMITTED_NOTICE } from './views.js';
 
 async function respondentPages(app: FastifyInstance) {
-  const message = respondentMessage;
+  const { message, context, renderForm, renderSummary, saveValues, versionOf } = respondentViews(app);
 
-  /** The respondent of a page request (cookie only), or a friendly page and undefined. */
-  async function context(request: FastifyRequest, reply: FastifyReply): Promise<Context | undefined> {
-    const respondent = await app.findRespondent(request, { cookieOnly: true });
-    const survey = respondent && (await findSurvey(app.db, respondent.surveyId));
-    const city = respondent && (await findCity(app.db, respondent.cityCode));
-    if (!respondent || !survey || !city) {
-      const typed = await typedLines(app, request);
-      await message(
-        reply,
-        401,
-        '回答画面を開けません',
-        '回答画面は、依頼メールに記載された貴市専用のリンクから開いてください。リンクを開いてから時間がたった場合や、新しいリンクが発行された場合も、もう一度メールのリンクを開いてください。',
-        { typed },
-      );
-      return undefined;
-    }
-    request.respondent = respondent;
-    return { respondent, survey, city };
-  }
-
-  async function renderForm(
-    reply: FastifyReply,
-    ctx: Context,
-    state: ResponseState,
-    opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; notice?: string; status?: number; savedNote?: string; plan?: { notice?: string; error?: string } },
-  ) {
-    const measures = await listMeasures(app.db, ctx.survey.id);
-    const now = app.clock();
-    return reply
-      .code(opts.status ?? 200)
-      .header('cache-control', NO_STORE)
-      .view('pages/respondent/form.hbs', {
-        title: `${ctx.survey.title}（回答）`,
-        survey: ctx.survey,
-        city: ctx.city,
-        statusLabel: statusText(state),
-        submittedAt: state.submittedAt,
-        version: state.version,
-        hasUnsubmittedChanges: state.hasUnsubmittedChanges,
-        unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
-        deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
-        csrf: reply.generateCsrf(),
-        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures, { receipts: app.mailer.smtp }),
-        errorTitle: opts.errorTitle,
-        savedNote: opts.savedNote,
-        notice: opts.notice,
-        planDocuments: await respondentPlanPanel(app.db, { surveyId: ctx.survey.id, cityCode: ctx.city.code, version: state.version, disclosure: state.model.disclosure, ...opts.plan }),
-      });
-  }
-
-  async function renderSummary(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { heading: string; notice?: string; message?: string; canEdit: boolean; status?: number }) {
-    const measures = await listMeasures(app.db, ctx.survey.id);
-    return reply
-      .code(opts.status ?? 200)
-      .header('cache-control', NO_STORE)
-      .view('pages/respondent/summary.hbs', {
-        title: opts.heading,
-        ...opts,
-        survey: ctx.survey,
-        city: ctx.city,
-        statusLabel: statusText(state),
-        submittedAt: state.submittedAt,
-        answers: state.model,
-        contactLines: contactLines(state.model),
-        planLines: planLines(state.model),
-        disclosureLabel: disclosureLabel(state.model),
-        groups: measureGroups(state.model, measures),
-        published: ctx.survey.status === 'published',
-        // the results are for cities that submitted (API.md «Respondent»)
-        resultsWorkbook: ctx.survey.status === 'published' && state.status === 'submitted',
-        submittedCity: state.status === 'submitted',
-        sharedPlans: await sharedPlansView(app.db, ctx.survey.id, ctx.city.code),
-      });
-  }
-
-  /**
-   * The conflict page: the respondent's input beside the saved answers, field by field, to keep, take or merge. The
-   * version this person had loaded (its answers from the audit log) decides each default: a field only they changed
-   * keeps theirs, a field only the other person changed keeps the saved one; a field both changed defaults to theirs.
-   */
-  async function renderConflict(reply: FastifyReply, ctx: Context, current: ResponseState, mine: FormValues, intent: string, loadedVersion: number) {
-    const measures = (await listMeasures(app.db, ctx.survey.id)).map((m) => ({ code: m.code, label: m.label }));
-    const { answers: mineAnswers } = normaliseResponse(inputFromValues(mine), current.model, measures);
-    const fields = responseFields(measures);
-    const baseView = loadedVersion === 0 ? toAnswersView(EMPTY_ANSWERS) : await answersAtVersion(app.db, ctx.survey.id, ctx.city.code, loadedVersion);
-    const base = baseView ? normaliseResponse(baseView as ResponseInput, EMPTY_ANSWERS, measures).answers : undefined;
-    const show = (a: typeof mineAnswers | undefined, path: string) => (a ? (fields.find((f) => f.path === path)?.show(a) ?? '') : undefined);
-    const rows = differences(current.model, mineAnswers, measures).map((d, i) => {
-      const mineText = show(mineAnswers, d.path) ?? d.after;
-      const baseText = show(base, d.path);
-      // without a known base: where this person left a field empty and the other saved a value, keep the saved one
-      const takeTheirs = baseText !== undefined ? mineText === baseText : mineText === '' && d.before !== '';
-      return { ...d, index: i, mine: mineText, theirs: d.before, takeTheirs, both: baseText !== undefined && mineText !== baseText && d.before !== baseText };
-    });
-    return reply
-      .code(409)
-      .header('cache-control', NO_STORE)
-      .view('pages/respondent/conflict.hbs', {
-        title: '保存できませんでした（他の画面で更新されています）',
-        survey: ctx.survey,
-        city: ctx.city,
-        current,
-        rows,
-        hidden: hiddenInputs(mine),
-        version: current.version,
-        intent: intent === 'submit' ? 'submit' : 'save',
-        updatedAt: current.updatedAt,
-        csrf: reply.generateCsrf(),
-      });
-  }
 
   function closedMessage(survey: Survey): string {
     return `この調査は「${SURVEY_STATUS_LABELS[survey.status]}」のため、回答の修正はできません。回答の内容は次のとおりです。`;
@@ -226,50 +90,6 @@ async function respondentPages(app: FastifyInstance) {
       return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError } });
     },
   );
-
-  /** Saves or submits the values; on failure re-renders the form (or the conflict page) with everything typed. */
-  async function saveValues(request: FastifyRequest, reply: FastifyReply, ctx: Context, values: FormValues, intent: string, version: number) {
-    const submit = intent === 'submit';
-    try {
-      const saved = await saveResponse(app.db, {
-        surveyId: ctx.survey.id,
-        cityCode: ctx.city.code,
-        input: inputFromValues(values),
-        expectedVersion: version,
-        actor: respondentActor(request),
-        submit,
-        now: app.clock(),
-        keepWhatCanBeSaved: true,
-      });
-      if (!submit) return reply.redirect('/respond?saved=1', 303);
-      if (saved.countedChanged) {
-        const receipt = { surveyId: ctx.survey.id, cityCode: ctx.city.code, model: saved.model, submittedAt: saved.submittedAt, now: app.clock() };
-        app.runInBackground('receipt mail', () => sendReceipt(app.db, app.mailer, receipt));
-      }
-      return reply.redirect('/respond/confirmation', 303);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (err instanceof ResponseConflict) return renderConflict(reply, ctx, err.current, values, intent, version);
-      const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
-      if (err.statusCode === 403) {
-        const survey = (await findSurvey(app.db, ctx.survey.id)) ?? ctx.survey;
-        return renderSummary(reply, { ...ctx, survey }, state, { heading: '回答の内容（受付終了）', message: `${err.message}。`, canEdit: false, status: 403 });
-      }
-      if (err.errors) {
-        const errorTitle = submit ? '送信できませんでした。未回答または誤りのある項目があります' : '一時保存できませんでした。入力内容に誤りがある項目があります';
-        const savedNote = submit
-          ? '誤りのない項目は一時保存しました（まだ送信していません）。'
-          : '誤りのある項目のほかは一時保存しました。誤りのある項目は、直してからもう一度保存してください。';
-        return renderForm(reply, ctx, state, { values, errors: err.errors, errorTitle, savedNote, status: err.statusCode });
-      }
-      throw err;
-    }
-  }
-
-  const versionOf = (body: Body) => {
-    const n = Number.parseInt(String(Array.isArray(body.version) ? body.version[0] : (body.version ?? '')), 10);
-    return Number.isInteger(n) ? n : -1;
-  };
 
   app.post<{ Body: Body }>('/respond', { schema: { hide: true, body: FormBody }, preHandler: app.csrfProtection }, async (request, reply) => {
     const ctx = await context(request, reply);
