@@ -27,7 +27,9 @@ export function registerHelpers(hbs: HandlebarsLike): void {
   hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
   hbs.registerHelper('dateJa', (v: string) => formatDateJa(v));
   // {{deadlineJa survey}}: the survey's deadline as domain/deadlines.ts writes it
-  hbs.registerHelper('deadlineJa', (survey: { deadline: string; deadline_gregorian?: boolean }) => (survey && typeof survey === 'object' ? formatDeadline(survey) : ''));
+  hbs.registerHelper('deadlineJa', (survey: { deadline: string; deadline_gregorian?: boolean; deadlineText?: string }) =>
+    survey && typeof survey === 'object' ? (survey.deadlineText ?? formatDeadline(survey)) : '',
+  );
   hbs.registerHelper('dateTimeJa', (v: string | Date) => formatDateTimeJa(v));
   hbs.registerHelper('number', (v: number) => (typeof v === 'number' ? v.toLocaleString('ja-JP') : ''));
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { asSentence, DomainError, type FieldError } from '../../../domain/errors.js';
 import type { ErrorBody } from '../../../plugins/errors.js';
+import { isSurveyRow, surveyPageView } from '../../../views/view-models.js';
 
 export interface NavItem {
   href: string;
@@ -64,9 +65,10 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, t
     label: n.label,
     current: section === n.href || section.startsWith(`${n.href}/`),
   }));
-  const survey = context.survey as { id?: unknown } | undefined;
+  const survey = isSurveyRow(context.survey) ? surveyPageView(context.survey) : (context.survey as { id?: unknown } | undefined);
   return reply.view(template, {
     ...context,
+    survey,
     surveyNav: typeof survey?.id === 'number' ? surveyNav(survey.id, section) : undefined,
     organiserNav: organiser ? nav : undefined,
     organiser: organiser ? { email: organiser.email, name: organiser.name, admin: organiser.role === 'admin' } : undefined,

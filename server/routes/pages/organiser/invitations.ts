@@ -15,6 +15,7 @@ import { invitationPreview, mailMergeRows, markMailsSent, emlFilename, emlOf, ou
 import { trackCities } from '../../../services/tracking.js';
 import { cityCodeList, formBody, noticeQuery, RowId, SurveyPageParams, text } from '../../../schemas/pages.js';
 import { assertValidForm } from '../page-errors.js';
+import { mailRowView } from '../../../views/view-models.js';
 import { asArray, formErrors, mailSummary, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: number; mailId?: number; kind?: string }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | number | undefined> }>;
@@ -44,7 +45,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       cities,
       failedCount: cities.filter((c) => c.status === 'failed').length,
       outbox: mails.filter((m) => m.status === 'outbox'),
-      mails: mails.map((m) => ({ ...m, statusLabel: `${STATUS_LABELS[m.status]}${markedBy(m)}`, kindLabel: m.kind === 'reminder' ? '督促' : m.kind === 'invitation' ? '依頼' : 'その他' })),
+      mails: mails.map((m) => ({ ...mailRowView(m), statusLabel: `${STATUS_LABELS[m.status]}${markedBy(m)}`, kindLabel: m.kind === 'reminder' ? '督促' : m.kind === 'invitation' ? '依頼' : 'その他' })),
       notice: request.query.notice,
       ...extra,
     });

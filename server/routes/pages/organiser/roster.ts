@@ -13,6 +13,7 @@ import { isEmail, normaliseEmail } from '../../../domain/normalise.js';
 import { CityCode } from '../../../schemas/common.js';
 import { formBody, noticeQuery, text } from '../../../schemas/pages.js';
 import { assertValidForm } from '../page-errors.js';
+import { cityRowView } from '../../../views/view-models.js';
 import { formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -44,7 +45,7 @@ const rosterPages: FastifyPluginAsync = async (app) => {
   const auth = pageAuth(app);
 
   app.get<{ Querystring: { notice?: string } }>('/organiser/roster', { schema: { hide: true, querystring: noticeQuery() }, preHandler: auth }, async (request, reply) =>
-    renderPage(request, reply, 'pages/organiser/roster.hbs', { title: '団体名簿', cities: await listCities(app.db), notice: request.query.notice }),
+    renderPage(request, reply, 'pages/organiser/roster.hbs', { title: '団体名簿', cities: (await listCities(app.db)).map(cityRowView), notice: request.query.notice }),
   );
 
   app.get('/organiser/roster/import', { schema: { hide: true }, preHandler: auth }, async (request, reply) =>

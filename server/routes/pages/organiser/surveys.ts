@@ -17,6 +17,7 @@ import { addMeasure, copySurvey, editMeasure, type MeasureEdit } from '../../../
 import { addSurveyParticipants, createSurvey, patchSurvey } from '../../../services/surveys.js';
 import { cityCodeList, formBody, noticeQuery, RowId, SurveyPageParams, text } from '../../../schemas/pages.js';
 import { assertValidForm } from '../page-errors.js';
+import { surveyPageView } from '../../../views/view-models.js';
 import { asArray, formErrors, pageAuth, redirectWithNotice, renderPage } from './common.js';
 
 type Req = FastifyRequest<{ Params: { id: number }; Querystring: Record<string, string | undefined>; Body: Record<string, string | string[] | undefined> }>;
@@ -67,7 +68,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   async function showList(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const rows = await listSurveys(app.db);
     const form = (extra.form as Record<string, string> | undefined) ?? { source: rows[0] ? String(rows[0].id) : 'template', hostCityCode: rows[0]?.host_city_code ?? '', title: '', deadline: '' };
-    const surveys = rows.map((s) => ({ ...s, statusLabel: SURVEY_STATUS_LABELS[s.status], selected: String(s.id) === form.source }));
+    const surveys = rows.map((s) => ({ ...surveyPageView(s), selected: String(s.id) === form.source }));
     return renderPage(request, reply, 'pages/organiser/surveys.hbs', {
       title: '調査の一覧',
       cities: await listCities(app.db),
@@ -270,8 +271,17 @@ const surveyPages: FastifyPluginAsync = async (app) => {
   async function showParticipants(request: Req, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const survey = request.survey!;
     const bands = bandsFor(survey.band_thresholds);
-    const participants = (await listParticipants(app.db, survey.id)).map((p) => ({ ...p, band: bands[p.band_index]?.label, host: p.city_code === survey.host_city_code }));
-    const taking = new Set(participants.map((p) => p.city_code));
+    const participants = (await listParticipants(app.db, survey.id)).map((p) => ({
+      cityCode: p.city_code,
+      prefecture: p.prefecture,
+      name: p.name,
+      population: p.population,
+      populationDate: p.population_date,
+      bandIndex: p.band_index,
+      band: bands[p.band_index]?.label,
+      host: p.city_code === survey.host_city_code,
+    }));
+    const taking = new Set(participants.map((p) => p.cityCode));
     const others = (await listCities(app.db)).filter((c) => !taking.has(c.code));
     return renderPage(request, reply, 'pages/organiser/survey-participants.hbs', {
       title: `照会先団体（${survey.title}）`,
@@ -279,7 +289,7 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       participants,
       others,
       // the host city is never counted in the results: the band counts leave it out and name it apart
-      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.band_index === i && !p.host).length })),
+      bandCounts: bands.map((b, i) => ({ label: b.label, n: participants.filter((p) => p.bandIndex === i && !p.host).length })),
       othersCount: participants.filter((p) => !p.host).length,
       host: participants.find((p) => p.host),
       notice: request.query.notice,

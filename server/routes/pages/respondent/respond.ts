@@ -13,6 +13,7 @@ import { listMeasures } from '../../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
 import { discardChanges, getResponse, ResponseConflict } from '../../../services/responses.js';
 import { takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
+import { surveyPageView } from '../../../views/view-models.js';
 import { type Body, FormBody, FormQuery, NO_STORE, respondentViews, TokenParams, UNSUBMITTED_NOTICE } from './views.js';
 
 async function respondentPages(app: FastifyInstance) {
@@ -42,7 +43,7 @@ async function respondentPages(app: FastifyInstance) {
     const city = await findCity(app.db, opened.invitation.city_code);
     return reply.header('cache-control', NO_STORE).view('pages/respondent/link.hbs', {
       title: opened.survey.title,
-      survey: opened.survey,
+      survey: surveyPageView(opened.survey),
       cityName: city?.name ?? opened.invitation.city_code,
       action: `/r/${request.params.token}`,
     });

@@ -18,6 +18,7 @@ import { getResponse, ResponseConflict, type ResponseState, saveResponse, toAnsw
 import { answersAtVersion } from '../../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, valuesFromAnswers } from './form.js';
+import { surveyPageView } from '../../../views/view-models.js';
 
 export const NO_STORE = 'no-store';
 export const UNSUBMITTED_NOTICE = '送信済みの回答が集計に使われています。変更は「回答を送信」を押すまで集計に反映されません。';
@@ -75,7 +76,7 @@ export function respondentViews(app: FastifyInstance) {
       .header('cache-control', NO_STORE)
       .view('pages/respondent/form.hbs', {
         title: `${ctx.survey.title}（回答）`,
-        survey: ctx.survey,
+        survey: surveyPageView(ctx.survey),
         city: ctx.city,
         statusLabel: statusText(state),
         submittedAt: state.submittedAt,
@@ -100,7 +101,7 @@ export function respondentViews(app: FastifyInstance) {
       .view('pages/respondent/summary.hbs', {
         title: opts.heading,
         ...opts,
-        survey: ctx.survey,
+        survey: surveyPageView(ctx.survey),
         city: ctx.city,
         statusLabel: statusText(state),
         submittedAt: state.submittedAt,
@@ -141,7 +142,7 @@ export function respondentViews(app: FastifyInstance) {
       .header('cache-control', NO_STORE)
       .view('pages/respondent/conflict.hbs', {
         title: '保存できませんでした（他の画面で更新されています）',
-        survey: ctx.survey,
+        survey: surveyPageView(ctx.survey),
         city: ctx.city,
         current,
         rows,
