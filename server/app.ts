@@ -40,6 +40,7 @@ import planDocumentRoutes from './routes/api/plan-documents.js';
 import respondentPlanPages from './routes/pages/respondent-plans.js';
 import apiGuardPlugin from './plugins/api-guard.js';
 import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
+import { SurveyDefinitionCache } from './services/survey-definitions.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const links: LinkDeps = { linkKey: linkKey(config.jwtSecret), publicUrl: config.publicUrl };
   app.decorate('links', links);
   app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
+  app.decorate('surveyDefinitions', new SurveyDefinitionCache());
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);

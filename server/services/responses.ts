@@ -99,14 +99,14 @@ function pendingOf(row: ResponseRow, measures: Set<string>): ResponseAnswers | n
 }
 
 async function stateOf(db: Db, row: ResponseRow | undefined): Promise<ResponseState> {
-  if (!row) return stateFrom(undefined, {}, new Set());
+  if (!row) return responseStateOf(undefined, {}, new Set());
   const stored = await loadMeasureAnswers(db, row.id);
   const hasPending = row.status === 'submitted' && row.pending_answers !== null && row.pending_answers !== undefined;
-  return stateFrom(row, stored, hasPending ? new Set((await measureRefs(db, row.survey_id)).map((m) => m.code)) : new Set());
+  return responseStateOf(row, stored, hasPending ? new Set((await measureRefs(db, row.survey_id)).map((m) => m.code)) : new Set());
 }
 
 /** The state of a response from its row, its stored answers of current measures and the survey's current measure codes. */
-function stateFrom(row: ResponseRow | undefined, storedMeasures: Record<string, Answer>, measureCodes: Set<string>): ResponseState {
+export function responseStateOf(row: ResponseRow | undefined, storedMeasures: Record<string, Answer>, measureCodes: Set<string>): ResponseState {
   if (!row) {
     return { status: 'not_started', version: 0, submittedAt: null, updatedAt: null, hasUnsubmittedChanges: false, answers: toAnswersView(EMPTY_ANSWERS), model: EMPTY_ANSWERS, submitted: null };
   }
@@ -205,7 +205,7 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
   const measureCodes = new Set(measureIds.keys());
   const storedAnswers = found?.answers ?? [];
   const storedCurrent: Record<string, Answer> = Object.fromEntries(storedAnswers.filter((a) => !a.retired).map((a) => [a.code, a.answer]));
-  const before = stateFrom(row, storedCurrent, measureCodes);
+  const before = responseStateOf(row, storedCurrent, measureCodes);
   if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
   const measures: MeasureRef[] = context.measures.map((m) => ({ code: m.code, label: m.label }));
   const normalised = normaliseResponse(input, before.model, measures);
@@ -257,7 +257,7 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
     // they bring the answers back to the submitted ones).
     saved = await setPendingAnswers(trx, row.id, same(answers, before.submitted) ? null : answers, { updatedBy, now });
   }
-  const after = stateFrom(saved, storedNow, measureCodes);
+  const after = responseStateOf(saved, storedNow, measureCodes);
   await recordAudit(trx, {
     actor,
     action: submitting ? 'submit' : 'save',

@@ -5,7 +5,7 @@
 // Every failure on these pages is a Japanese page that keeps what was typed where it can, never a JSON body.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { City, Survey } from '../../db/schema.js';
-import { DomainError, type FieldError } from '../../domain/errors.js';
+import { DomainError, type FieldError, notFound } from '../../domain/errors.js';
 import { SURVEY_STATUS_LABELS } from '../../domain/glossary.js';
 import { deadlinePassed } from '../../domain/deadlines.js';
 import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../domain/response.js';
@@ -13,10 +13,12 @@ import { differences, responseFields } from '../../domain/response-fields.js';
 import { toErrorReply } from '../../plugins/errors.js';
 import { RESPONDENT_COOKIE, type Respondent, respondentActor } from '../../plugins/respondent-auth.js';
 import { findCity } from '../../repositories/cities.js';
+import { loadRespondentPage, type RespondentPage } from '../../repositories/respondent-page.js';
 import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
 import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
-import { discardChanges, getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../services/responses.js';
+import { discardChanges, getResponse, ResponseConflict, type ResponseState, responseStateOf, saveResponse, toAnswersView } from '../../services/responses.js';
+import type { SurveyDefinition } from '../../services/survey-definitions.js';
 import { answersAtVersion } from '../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
@@ -29,6 +31,10 @@ interface Context {
   respondent: Respondent;
   survey: Survey;
   city: City;
+  /** the survey's current measures (cached per measure revision) */
+  definition: SurveyDefinition;
+  /** what the page's one query read (the response only when asked for) */
+  page: RespondentPage;
 }
 
 type Body = Record<string, unknown>;
@@ -76,12 +82,15 @@ async function respondentPages(app: FastifyInstance) {
     return message(reply, body.statusCode, title, text, { typed });
   });
 
-  /** The respondent of a page request (cookie only), or a friendly page and undefined. */
-  async function context(request: FastifyRequest, reply: FastifyReply): Promise<Context | undefined> {
-    const respondent = await app.findRespondent(request, { cookieOnly: true });
-    const survey = respondent && (await findSurvey(app.db, respondent.surveyId));
-    const city = respondent && (await findCity(app.db, respondent.cityCode));
-    if (!respondent || !survey || !city) {
+  /**
+   * The respondent of a page request (cookie only), or a friendly page and undefined. One query (issue #15): the
+   * session's invitation, the survey and the city, and when asked the response and the plan documents; the measures
+   * come from the definition cache, checked against the revision that query read.
+   */
+  async function context(request: FastifyRequest, reply: FastifyReply, opts: { response?: boolean; planDocuments?: boolean } = {}): Promise<Context | undefined> {
+    const session = app.respondentSession(request);
+    const page = session && (await loadRespondentPage(app.db, session, opts));
+    if (!session || !page) {
       const typed = await typedLines(request);
       await message(
         reply,
@@ -92,17 +101,35 @@ async function respondentPages(app: FastifyInstance) {
       );
       return undefined;
     }
+    const respondent: Respondent = { ...session, via: 'cookie' };
     request.respondent = respondent;
-    return { respondent, survey, city };
+    const definition = await app.surveyDefinitions.get(app.db, page.survey.id, page.measureRevision);
+    return { respondent, survey: page.survey, city: page.city, definition, page };
+  }
+
+  /** The response state from the page's query (as getResponse reads it): 404 when the city does not take part. */
+  function pageState(ctx: Context): ResponseState {
+    if (!ctx.page.isParticipant) throw notFound('この調査の照会先団体');
+    return responseStateOf(ctx.page.response, ctx.page.answers, new Set(ctx.definition.measures.map((m) => m.code)));
   }
 
   async function renderForm(
     reply: FastifyReply,
     ctx: Context,
     state: ResponseState,
-    opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; notice?: string; status?: number; savedNote?: string; plan?: { notice?: string; error?: string } },
+    opts: {
+      values?: FormValues;
+      errors?: FieldError[];
+      errorTitle?: string;
+      notice?: string;
+      status?: number;
+      savedNote?: string;
+      plan?: { notice?: string; error?: string };
+      /** already read (by the page's query); read again when absent */
+      planDocuments?: RespondentPage['planDocuments'];
+    },
   ) {
-    const measures = await listMeasures(app.db, ctx.survey.id);
+    const { measures } = ctx.definition;
     const now = app.clock();
     return reply
       .code(opts.status ?? 200)
@@ -122,12 +149,20 @@ async function respondentPages(app: FastifyInstance) {
         errorTitle: opts.errorTitle,
         savedNote: opts.savedNote,
         notice: opts.notice,
-        planDocuments: await respondentPlanPanel(app.db, { surveyId: ctx.survey.id, cityCode: ctx.city.code, version: state.version, disclosure: state.model.disclosure, ...opts.plan }),
+        planDocuments: await respondentPlanPanel(app.db, {
+          surveyId: ctx.survey.id,
+          cityCode: ctx.city.code,
+          version: state.version,
+          disclosure: state.model.disclosure,
+          measures,
+          docs: opts.planDocuments,
+          ...opts.plan,
+        }),
       });
   }
 
   async function renderSummary(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { heading: string; notice?: string; message?: string; canEdit: boolean; status?: number }) {
-    const measures = await listMeasures(app.db, ctx.survey.id);
+    const { measures } = ctx.definition;
     return reply
       .code(opts.status ?? 200)
       .header('cache-control', NO_STORE)
@@ -156,7 +191,7 @@ async function respondentPages(app: FastifyInstance) {
    * keeps theirs, a field only the other person changed keeps the saved one; a field both changed defaults to theirs.
    */
   async function renderConflict(reply: FastifyReply, ctx: Context, current: ResponseState, mine: FormValues, intent: string, loadedVersion: number) {
-    const measures = (await listMeasures(app.db, ctx.survey.id)).map((m) => ({ code: m.code, label: m.label }));
+    const measures = ctx.definition.measures.map((m) => ({ code: m.code, label: m.label }));
     const { answers: mineAnswers } = normaliseResponse(inputFromValues(mine), current.model, measures);
     const fields = responseFields(measures);
     const baseView = loadedVersion === 0 ? toAnswersView(EMPTY_ANSWERS) : await answersAtVersion(app.db, ctx.survey.id, ctx.city.code, loadedVersion);
@@ -237,9 +272,9 @@ async function respondentPages(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const ctx = await context(request, reply);
+      const ctx = await context(request, reply, { response: true, planDocuments: true });
       if (!ctx) return reply;
-      const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+      const state = pageState(ctx);
       if (ctx.survey.status === 'draft') {
         return message(reply, 200, 'まだ回答を受け付けていません', `「${ctx.survey.title}」の回答受付はまだ始まっていません。受付開始後に、もう一度このリンクを開いてください。`);
       }
@@ -257,7 +292,7 @@ async function respondentPages(app: FastifyInstance) {
           : request.query.discarded === '1'
             ? '送信後の変更を取り消し、送信済みの回答に戻しました。'
             : undefined;
-      return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError } });
+      return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError }, planDocuments: ctx.page.planDocuments });
     },
   );
 
@@ -306,7 +341,7 @@ async function respondentPages(app: FastifyInstance) {
     const ctx = await context(request, reply);
     if (!ctx) return reply;
     const body = request.body ?? {};
-    const values = valuesFromBody(body, await listMeasures(app.db, ctx.survey.id));
+    const values = valuesFromBody(body, ctx.definition.measures);
     return saveValues(request, reply, ctx, values, String(body.action ?? 'save'), versionOf(body));
   });
 
@@ -315,8 +350,7 @@ async function respondentPages(app: FastifyInstance) {
     const ctx = await context(request, reply);
     if (!ctx) return reply;
     const body = request.body ?? {};
-    const measures = await listMeasures(app.db, ctx.survey.id);
-    const mine = valuesFromBody(body, measures);
+    const mine = valuesFromBody(body, ctx.definition.measures);
     const current = await getResponse(app.db, ctx.survey.id, ctx.city.code);
     const choice = String(body.choice ?? 'merge');
     const paths = Object.entries(body)
@@ -340,9 +374,9 @@ async function respondentPages(app: FastifyInstance) {
   });
 
   app.get('/respond/confirmation', { schema: { hide: true } }, async (request, reply) => {
-    const ctx = await context(request, reply);
+    const ctx = await context(request, reply, { response: true });
     if (!ctx) return reply;
-    const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+    const state = pageState(ctx);
     const open = ctx.survey.status === 'open';
     const late = deadlinePassed(ctx.survey.deadline, app.clock());
     return renderSummary(reply, ctx, state, {
