@@ -177,10 +177,15 @@ function radios(idPrefix: string, name: string, options: Array<{ value: string; 
   return options.map((o) => ({ id: `${idPrefix}-${o.value}`, name, value: o.value, label: o.label, checked: o.value === selected }));
 }
 
-/** Everything the form template needs, with errors attached to their fields. */
-export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[], opts: { receipts?: boolean } = {}) {
+const errorMap = (errors: FieldError[]) => {
   const errs = new Map<string, string>();
   for (const e of errors) if (!errs.has(e.path)) errs.set(e.path, e.message);
+  return errs;
+};
+
+/** The measures by category, each with its radios (the measure table of templates/partials/respondent-measures.hbs). */
+export function measureGroups(v: Pick<FormValues, 'measures'>, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[]) {
+  const errs = errorMap(errors);
   const groups: Array<{ category: string; headingId: string; rows: unknown[] }> = [];
   measures.forEach((m) => {
     let g = groups.at(-1);
@@ -195,6 +200,13 @@ export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Me
       options: radios(`m-${m.code}`, `m_${m.code}`, ANSWERS.map((a) => ({ value: a, label: ANSWER_LABELS[a] })), v.measures[m.code] ?? ''),
     });
   });
+  return groups;
+}
+
+/** Everything the form template needs, with errors attached to their fields; `groups: false` leaves the measure table out. */
+export function formModel(v: FormValues, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[], opts: { receipts?: boolean; groups?: boolean } = {}) {
+  const errs = errorMap(errors);
+  const groups = opts.groups === false ? [] : measureGroups(v, errors, measures);
   const group = (path: string, id: string) => ({ error: errs.get(path), errorId: `${id}-error` });
   return {
     errors: errors.map((e) => ({ ...e, fieldId: fieldIdFor(e.path) })),

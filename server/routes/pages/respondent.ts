@@ -18,7 +18,8 @@ import { findSurvey, listMeasures } from '../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../services/invitations.js';
 import { disclosureLabel, measureGroups, planLines } from '../../services/response-summary.js';
 import { discardChanges, getResponse, ResponseConflict, type ResponseState, responseStateOf, saveResponse, toAnswersView } from '../../services/responses.js';
-import type { SurveyDefinition } from '../../services/survey-definitions.js';
+import { type SurveyDefinition, SurveyDefinitionCache } from '../../services/survey-definitions.js';
+import { MEASURE_TABLE_PARTIAL, measureTableHtml, measureTableOf } from './measure-table.js';
 import { answersAtVersion } from '../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, takeFields, valuesFromAnswers, valuesFromBody } from './respondent-form.js';
@@ -131,6 +132,9 @@ async function respondentPages(app: FastifyInstance) {
   ) {
     const { measures } = ctx.definition;
     const now = app.clock();
+    const values = opts.values ?? valuesFromAnswers(state.model);
+    const errors = opts.errors ?? [];
+    const render = (context: unknown) => app.renderPartial(MEASURE_TABLE_PARTIAL, context);
     return reply
       .code(opts.status ?? 200)
       .header('cache-control', NO_STORE)
@@ -145,7 +149,14 @@ async function respondentPages(app: FastifyInstance) {
         unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
         deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
         csrf: reply.generateCsrf(),
-        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures, { receipts: app.receiptsEnabled }),
+        form: formModel(values, errors, measures, { receipts: app.receiptsEnabled, groups: false }),
+        measureTable: measureTableHtml(
+          render,
+          () => SurveyDefinitionCache.derive(ctx.definition, MEASURE_TABLE_PARTIAL, (ms) => measureTableOf(render, ms)),
+          values.measures,
+          errors,
+          measures,
+        ),
         errorTitle: opts.errorTitle,
         savedNote: opts.savedNote,
         notice: opts.notice,
