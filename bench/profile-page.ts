@@ -44,6 +44,7 @@ if (process.env.QUERY_ONLY) {
     const cpu = process.cpuUsage();
     for (let i = 0; i < N; i++) await fn();
     const u = process.cpuUsage(cpu);
+    if (process.env.SHOWPREP) console.log((await sql`select name, generic_plans, custom_plans from pg_prepared_statements`.execute(database.db)).rows);
     console.log(`${name}: ${((performance.now() - t) / N).toFixed(3)} ms wall, ${((u.user + u.system) / 1000 / N).toFixed(3)} ms cpu`);
   }
 }
@@ -60,5 +61,5 @@ const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000
 if (process.env.PROF) { const { profile } = await session.post('Profiler.stop'); (await import('node:fs')).writeFileSync('/tmp/perfwork/inject.cpuprofile', JSON.stringify(profile)); }
 console.log(`${kind} ${url}: ${ms.toFixed(3)} ms per request (${cpuMs.toFixed(3)} ms of this process's CPU), ${(statements / N).toFixed(2)} statements, ${len} chars`);
 await app.close();
-if (schema) await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
+if (schema && !process.env.KEEP) await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
 await database.close();

@@ -17,6 +17,26 @@ export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Pro
   return db.transaction().execute(fn);
 }
 
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks an SQL text (with $n parameters) as a statement to prepare: on PostgreSQL each connection then parses and
+ * plans it once, under a name, instead of on every run (for the hottest queries only: issue #15). Returns the text.
+ */
+export function preparedStatement(text: string): string {
+  if (!preparedNames.has(text)) preparedNames.set(text, `prepared_${preparedNames.size + 1}`);
+  return text;
+}
+
+/** Kysely's pg driver calls client.query(text, values): a text marked by preparedStatement() goes by its name. */
+function runPreparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: unknown) => unknown;
+  (client as unknown as { query: typeof query }).query = (config, values, callback) => {
+    const name = typeof config === 'string' ? preparedNames.get(config) : undefined;
+    return name ? query({ name, text: config, values }, callback) : query(config, values, callback);
+  };
+}
+
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
@@ -67,7 +87,10 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   pool.on('error', (err) => options.onPoolError?.(err));
   // A checked-out client between queries has no listener of pg's own: give every client one, so a dropped
   // connection becomes a failed query (answered 503) rather than an uncaught exception.
-  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.onPoolError?.(err));
+    runPreparedByName(client);
+  });
   if (schema !== 'public') {
     const client = await pool.connect();
     try {
