@@ -2,7 +2,7 @@
 // Both give the same Kysely<Database>; dates come back as 'YYYY-MM-DD' strings on both.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type Compilable, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -26,6 +26,13 @@ const preparedNames = new Map<string, string>();
 export function preparedStatement(text: string): string {
   if (!preparedNames.has(text)) preparedNames.set(text, `prepared_${preparedNames.size + 1}`);
   return text;
+}
+
+/** Runs a query built with Kysely as a prepared statement (see preparedStatement): for queries of a fixed shape. */
+export async function executePrepared<R>(db: Db, query: Compilable<R>): Promise<R[]> {
+  const compiled = query.compile();
+  preparedStatement(compiled.sql);
+  return (await db.executeQuery(compiled)).rows;
 }
 
 /** Kysely's pg driver calls client.query(text, values): a text marked by preparedStatement() goes by its name. */

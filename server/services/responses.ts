@@ -25,6 +25,7 @@ import {
 } from '../repositories/responses.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import type { AnswersView } from '../schemas/response.js';
+import { SurveyDefinitionCache } from './survey-definitions.js';
 
 export interface ResponseState {
   status: 'not_started' | ResponseStatus;
@@ -62,6 +63,8 @@ export interface SaveResponseArgs {
   keepWhatCanBeSaved?: boolean;
   /** where the answers came from, kept in the audit entry (accepted proposals: { source: 'plan-document', docId }) */
   auditSource?: Record<string, unknown>;
+  /** the app's survey definition cache (the respondent's saves); without it the measures are read */
+  definitions?: SurveyDefinitionCache;
 }
 
 export interface SavedResponse {
@@ -199,15 +202,16 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
   if (!context.isParticipant) throw notFound('この調査の照会先団体');
   const { survey } = context;
   checkWritable(survey, actor, args.reason);
+  const measureList = (await (args.definitions ?? new SurveyDefinitionCache()).get(trx, surveyId, context.measureRevision)).measures;
   const found = await findResponseWithAnswersForUpdate(trx, surveyId, cityCode);
   const row = found?.row;
-  const measureIds = new Map(context.measures.map((m) => [m.code, m.id]));
+  const measureIds = new Map(measureList.map((m) => [m.code, m.id]));
   const measureCodes = new Set(measureIds.keys());
   const storedAnswers = found?.answers ?? [];
   const storedCurrent: Record<string, Answer> = Object.fromEntries(storedAnswers.filter((a) => !a.retired).map((a) => [a.code, a.answer]));
   const before = responseStateOf(row, storedCurrent, measureCodes);
   if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
-  const measures: MeasureRef[] = context.measures.map((m) => ({ code: m.code, label: m.label }));
+  const measures: MeasureRef[] = measureList.map((m) => ({ code: m.code, label: m.label }));
   const normalised = normaliseResponse(input, before.model, measures);
   const { errors } = normalised;
   // Keeping what can be saved: a field with a format error keeps its stored value.

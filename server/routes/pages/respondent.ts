@@ -320,6 +320,7 @@ async function respondentPages(app: FastifyInstance) {
         submit,
         now: app.clock(),
         keepWhatCanBeSaved: true,
+        definitions: app.surveyDefinitions,
       });
       if (!submit) return reply.redirect('/respond?saved=1', 303);
       if (saved.countedChanged) app.queueReceipt({ surveyId: ctx.survey.id, cityCode: ctx.city.code, model: saved.model, submittedAt: saved.submittedAt });
