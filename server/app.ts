@@ -41,6 +41,7 @@ import respondentPlanPages from './routes/pages/respondent-plans.js';
 import apiGuardPlugin from './plugins/api-guard.js';
 import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
 import { SurveyDefinitionCache } from './services/survey-definitions.js';
+import { ResultsCache } from './services/results-cache.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -112,6 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('links', links);
   app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
   app.decorate('surveyDefinitions', new SurveyDefinitionCache());
+  app.decorate('resultsCache', new ResultsCache());
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);

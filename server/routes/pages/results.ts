@@ -77,7 +77,7 @@ async function resultsContext(
   audience: 'organiser' | 'respondent',
   frozen?: { results: SurveyResults; planStats: PlanStats },
 ) {
-  const results = frozen?.results ?? (await computeResults(app.db, survey.id));
+  const results = frozen?.results ?? (await app.resultsCache.get(app.db, survey.id));
   const categories = categoriesOf(results.measures);
   const sort = parseResultSort(query.sort);
   const category = query.category && categories.includes(query.category) ? query.category : undefined;
