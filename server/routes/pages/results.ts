@@ -21,7 +21,7 @@ import {
 import { organiserActor } from '../../plugins/auth.js';
 import { findSurvey } from '../../repositories/surveys.js';
 import { notifyResults } from '../../services/results-notify.js';
-import { computePlanStats, computeResults } from '../../services/results.js';
+import { computePlanStats } from '../../services/results.js';
 import { mailSummary, pageAuth, redirectWithNotice, renderPage, setPageErrorHandler } from './organiser/common.js';
 
 const HOST_MARKS = { implemented: '●', studying: '▲', none: '－' } as const;
