@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { DEFAULT_POOL_SIZE } from '../server/config.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -230,6 +231,7 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
   ]);
 }
 
+const loadAtStart = loadavg();
 const kinds = (process.env.BENCH_DB?.split(',') ?? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'])) as Array<'pglite' | 'postgres'>;
 const parts = (process.env.BENCH_PARTS ?? 'http,scale').split(',');
 const scaleRows: string[][] = [];
@@ -250,7 +252,8 @@ console.log('\nScale (time grows with participants × measures: compare the last
 printTable(['db', 'participants × measures', 'results ms', 'results ms (unchanged data)', 'page ms', 'workbook ms', 'workbook peak RSS MB', 'size ×', 'results ×', 'workbook ×'], scaleRows);
 console.log('\nGrowth with the participants (62 → 1,800 → 5,000; "linear" when the last step grows at most 1.5× the size)');
 for (const g of growth) console.log(g);
-console.log(`\nTargets (machine load when the run ended: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
+const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+console.log(`\nTargets (machine load average ${loads(loadAtStart)} when the run started, ${loads(loadavg())} when it ended, on ${cpus().length} cores; PostgreSQL pool ${process.env.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE} connections)`);
 for (const t of targets) console.log(`${t.met === null ? 'info   ' : t.met ? 'met    ' : 'NOT met'}  ${t.name}: ${t.value}`);
 const counted = targets.filter((t) => t.met !== null);
 console.log(`\nbench summary: ${counted.filter((t) => t.met).length}/${counted.length} targets met; ${targets.map((t) => `${t.name.replace(/^\[(\w+)\] /, '$1 ')}=${t.value}`).join('; ')}`);
