@@ -15,14 +15,16 @@ let ctx: TestContext;
 let auth: { authorization: string };
 let surveyId: number;
 let browser: Browser;
+let token: string;
 
 beforeAll(async () => {
   ctx = await buildTestApp({ seed: true });
   browser = new Browser(ctx);
   auth = await loginOrganiser(ctx);
   surveyId = await openDemoSurvey(ctx, auth);
-  const [{ url }] = await invite(ctx, auth, surveyId, [HAKODATE]);
-  await browser.openLink(url);
+  const [invitation] = await invite(ctx, auth, surveyId, [HAKODATE]);
+  token = invitation.token;
+  await browser.openLink(invitation.url);
 });
 afterAll(() => ctx.close());
 
@@ -83,5 +85,24 @@ describe('the measure table spliced from the definition', () => {
     const html = (await browser.get('/respond')).body;
     const checked = [...html.matchAll(/<input type="radio" id="m-([^"]+)-(implemented|studying|none)" name="m_[^"]+" value="[^"]+" checked>/g)].map((m) => [m[1], m[2]]);
     expect(checked).toEqual(codes.map((c, i) => [c, ANSWERS[i % 3]]));
+  });
+});
+
+describe('prepared statements', () => {
+  it('a migration that adds columns while the app runs does not break the form or a draft save', async () => {
+    const bearer = { authorization: `Bearer ${token}` };
+    const save = async (department: string) => {
+      const { version } = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: bearer })).json();
+      return ctx.app.inject({ method: 'PUT', url: '/api/v1/response', headers: bearer, payload: { version, contact: { department } } });
+    };
+    // the statements are prepared by their first runs
+    expect((await save('情報政策課')).statusCode).toBe(200);
+    expect((await browser.get('/respond')).statusCode).toBe(200);
+    for (const table of ['surveys', 'invitations', 'responses', 'cities']) await sql.raw(`alter table ${table} add column added_later integer`).execute(ctx.database.db);
+    const saved = await save('情報企画課');
+    expect(saved.statusCode).toBe(200);
+    const page = await browser.get('/respond');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('value="情報企画課"');
   });
 });

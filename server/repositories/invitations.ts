@@ -1,14 +1,13 @@
 // SQL for invitations (依頼): personal links, looked up by the sha256 hash of their token (never stored).
-import { type Db, executePrepared } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { Invitation } from '../db/schema.js';
 
-// Both run on every respondent API request: prepared statements on PostgreSQL (db/database.ts).
 export async function findInvitationByHash(db: Db, tokenHash: string): Promise<Invitation | undefined> {
-  return (await executePrepared(db, db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash)))[0];
+  return db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
 export async function findInvitation(db: Db, id: number): Promise<Invitation | undefined> {
-  return (await executePrepared(db, db.selectFrom('invitations').selectAll().where('id', '=', id)))[0];
+  return db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Revokes every active invitation of the city for the survey; returns how many. */

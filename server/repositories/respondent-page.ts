@@ -28,7 +28,8 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 
 type ResponseJson = Record<string, unknown> & { stored_answers: Record<string, Answer> };
 type DocJson = Omit<PlanDocumentRow, 'content'>;
-interface PageRow extends Survey {
+interface PageRow {
+  survey_row: Survey | string;
   measure_revision: string;
   city_row: City | string;
   is_participant: boolean;
@@ -48,7 +49,8 @@ const PLAN_DOCUMENTS = `coalesce((select jsonb_agg(jsonb_build_object('id', d.id
 
 /** The page's SQL text, written once per variant: a page then costs no query building, only its three parameters. */
 function pageSql(response: boolean, planDocuments: boolean): string {
-  return `select s.*,
+  // the survey as JSON too: a column added by a migration while an instance runs does not change the statement's columns
+  return `select to_jsonb(s) as survey_row,
     (select revision::text from measure_revision) as measure_revision,
     to_jsonb(c) as city_row,
     exists (select 1 from participants p where p.survey_id = i.survey_id and p.city_code = i.city_code) as is_participant,
@@ -70,7 +72,8 @@ export async function loadRespondentPage(
   const { rows } = await db.executeQuery<PageRow>(CompiledQuery.raw(text, [session.invitationId, session.surveyId, session.cityCode]));
   const row = rows[0];
   if (!row) return undefined;
-  const { measure_revision, city_row, is_participant, response_row, plan_documents, ...survey } = row;
+  const { survey_row, measure_revision, city_row, is_participant, response_row, plan_documents } = row;
+  const survey = json(survey_row);
   const city = json(city_row);
   let response: ResponseRow | undefined;
   let answers: Record<string, Answer> = {};
@@ -81,7 +84,7 @@ export async function loadRespondentPage(
     answers = stored_answers;
   }
   return {
-    survey: survey as Survey,
+    survey: { ...survey, created_at: new Date(survey.created_at), updated_at: new Date(survey.updated_at) },
     city: { ...city, updated_at: new Date(city.updated_at) },
     isParticipant: is_participant,
     measureRevision: measure_revision,

@@ -1,6 +1,6 @@
 // SQL for responses (one per survey × city) and their per-measure answers.
 import { sql } from 'kysely';
-import { type Db, executePrepared } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { ResponseRow, Survey } from '../db/schema.js';
 import type { Answer, ResponseStatus } from '../domain/glossary.js';
 import type { ResponseAnswers } from '../domain/response.js';
@@ -189,21 +189,19 @@ export interface SaveContext {
 }
 
 /**
- * What a save needs before it locks the response, in one round trip (a prepared statement on PostgreSQL): the
- * survey, whether the city takes part, and the measure revision. Undefined when the survey does not exist.
+ * What a save needs before it locks the response, in one round trip: the survey, whether the city takes part, and
+ * the measure revision (the measures come from the definition cache). Undefined when the survey does not exist.
  */
 export async function loadSaveContext(db: Db, surveyId: number, cityCode: string): Promise<SaveContext | undefined> {
-  const [row] = await executePrepared(
-    db,
-    db
-      .selectFrom('surveys')
-      .selectAll('surveys')
-      .select([
-        sql<boolean>`exists (select 1 from participants p join cities c on c.code = p.city_code where p.survey_id = surveys.id and p.city_code = ${cityCode})`.as('is_participant'),
-        sql<string>`(select revision::text from measure_revision)`.as('measure_revision'),
-      ])
-      .where('surveys.id', '=', surveyId),
-  );
+  const row = await db
+    .selectFrom('surveys')
+    .selectAll('surveys')
+    .select([
+      sql<boolean>`exists (select 1 from participants p join cities c on c.code = p.city_code where p.survey_id = surveys.id and p.city_code = ${cityCode})`.as('is_participant'),
+      sql<string>`(select revision::text from measure_revision)`.as('measure_revision'),
+    ])
+    .where('surveys.id', '=', surveyId)
+    .executeTakeFirst();
   if (!row) return undefined;
   const { is_participant, measure_revision, ...survey } = row;
   return { survey: survey as Survey, isParticipant: is_participant, measureRevision: measure_revision };
@@ -218,9 +216,7 @@ export interface StoredAnswer {
 
 /** The response row locked for update, with every stored measure answer (retired measures included), in one round trip. */
 export async function findResponseWithAnswersForUpdate(db: Db, surveyId: number, cityCode: string): Promise<{ row: ResponseRow; answers: StoredAnswer[] } | undefined> {
-  const [found] = await executePrepared(
-    db,
-    db
+  const found = await db
     .selectFrom('responses')
     .selectAll('responses')
     .select(
@@ -229,8 +225,8 @@ export async function findResponseWithAnswersForUpdate(db: Db, surveyId: number,
     )
     .where('survey_id', '=', surveyId)
     .where('city_code', '=', cityCode)
-    .forUpdate(),
-  );
+    .forUpdate()
+    .executeTakeFirst();
   if (!found) return undefined;
   const { stored_answers, ...row } = found;
   return { row: row as ResponseRow, answers: typeof stored_answers === 'string' ? JSON.parse(stored_answers) : stored_answers };
