@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { DEFAULT_POOL_SIZE } from '../server/config.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -161,6 +162,7 @@ interface ScaleCase {
   participants: number;
   measures: number;
   resultsMs: number;
+  resultsCachedMs: number;
   pageMs: number;
   workbookMs: number;
   workbookPeakRssMb: number;
@@ -178,6 +180,7 @@ function growthLines(db: string, cases: ScaleCase[]): string[] {
   if (series.length < 2) return [];
   const figures: Array<[string, (c: ScaleCase) => number, string]> = [
     ['results', (c) => c.resultsMs, 'ms'],
+    ['results of unchanged data', (c) => c.resultsCachedMs, 'ms'],
     ['results page', (c) => c.pageMs, 'ms'],
     ['workbook', (c) => c.workbookMs, 'ms'],
     ['workbook RSS above the process', (c) => c.workbookPeakRssMb - c.rssBeforeWorkbookMb, 'MB'],
@@ -200,7 +203,12 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
   await new Promise((r) => child.on('exit', r));
   const cases: ScaleCase[] = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   for (const c of cases.filter((c) => c.participants === 1800 && c.measures === 200)) {
-    targets.push({ name: `[${db}] results for 1,800 × 200 < 200 ms`, value: `${c.resultsMs.toFixed(1)} ms`, met: c.resultsMs < 200 });
+    targets.push({ name: `[${db}] results for 1,800 × 200 < 200 ms, computed (the first request after a change)`, value: `${c.resultsMs.toFixed(1)} ms`, met: c.resultsMs < 200 });
+    targets.push({
+      name: `[${db}] results for 1,800 × 200 < 200 ms, a repeated request of unchanged data (kept results, checked against the data version)`,
+      value: `${c.resultsCachedMs.toFixed(1)} ms`,
+      met: c.resultsCachedMs < 200,
+    });
     targets.push({
       name: `[${db}] organiser workbook 1,800 × 200 < 3 s and < 300 MB peak RSS${db === 'pglite' ? ' (a PostgreSQL target; PGlite\'s RSS holds the database)' : ''}`,
       value: `${(c.workbookMs / 1000).toFixed(2)} s, ${c.workbookPeakRssMb.toFixed(0)} MB (process at ${c.rssBeforeWorkbookMb.toFixed(0)} MB before)`,
@@ -213,6 +221,7 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
     db,
     `${c.participants} × ${c.measures}`,
     c.resultsMs.toFixed(1),
+    c.resultsCachedMs.toFixed(1),
     c.pageMs.toFixed(1),
     c.workbookMs.toFixed(0),
     c.workbookPeakRssMb.toFixed(0),
@@ -222,6 +231,7 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
   ]);
 }
 
+const loadAtStart = loadavg();
 const kinds = (process.env.BENCH_DB?.split(',') ?? (process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'])) as Array<'pglite' | 'postgres'>;
 const parts = (process.env.BENCH_PARTS ?? 'http,scale').split(',');
 const scaleRows: string[][] = [];
@@ -239,10 +249,11 @@ for (const db of kinds) {
 console.log('\nHTTP (autocannon, loopback)');
 printTable(['db', 'route', 'req/s', 'p50 ms', 'p99 ms', '× baseline', 'errors / non-2xx'], rows);
 console.log('\nScale (time grows with participants × measures: compare the last three columns)');
-printTable(['db', 'participants × measures', 'results ms', 'page ms', 'workbook ms', 'workbook peak RSS MB', 'size ×', 'results ×', 'workbook ×'], scaleRows);
+printTable(['db', 'participants × measures', 'results ms', 'results ms (unchanged data)', 'page ms', 'workbook ms', 'workbook peak RSS MB', 'size ×', 'results ×', 'workbook ×'], scaleRows);
 console.log('\nGrowth with the participants (62 → 1,800 → 5,000; "linear" when the last step grows at most 1.5× the size)');
 for (const g of growth) console.log(g);
-console.log(`\nTargets (machine load when the run ended: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores)`);
+const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+console.log(`\nTargets (machine load average ${loads(loadAtStart)} when the run started, ${loads(loadavg())} when it ended, on ${cpus().length} cores; PostgreSQL pool ${process.env.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE} connections)`);
 for (const t of targets) console.log(`${t.met === null ? 'info   ' : t.met ? 'met    ' : 'NOT met'}  ${t.name}: ${t.value}`);
 const counted = targets.filter((t) => t.met !== null);
 console.log(`\nbench summary: ${counted.filter((t) => t.met).length}/${counted.length} targets met; ${targets.map((t) => `${t.name.replace(/^\[(\w+)\] /, '$1 ')}=${t.value}`).join('; ')}`);

@@ -30,10 +30,17 @@ async function platform() {
   const databaseUrl = kind === 'postgres' ? process.env.DATABASE_URL : undefined;
   if (kind === 'postgres' && !databaseUrl) throw new Error('DATABASE_URL is required for the postgres run');
   const schema = databaseUrl ? `bench_${randomBytes(4).toString('hex')}` : undefined;
-  const database = await openDatabase({ databaseUrl, schema, poolSize: 10 });
+  const config = loadConfig({
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+    DATA_DIR: '/tmp/bench-data',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
+  });
+  const database = await openDatabase({ databaseUrl, schema, poolSize: config.databasePoolSize });
   await migrateToLatest(database.db, database.schema);
   await seedDatabase(database.db, { today: new Date() });
-  const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', NODE_ENV: 'production', DATA_DIR: '/tmp/bench-data', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const app = await buildApp(config, { database });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

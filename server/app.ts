@@ -27,6 +27,8 @@ import surveyPlugin from './plugins/survey.js';
 import apiRoutes from './routes/api/index.js';
 import pageRoutes from './routes/pages/index.js';
 import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
+import { SurveyDefinitionCache } from './services/survey-definitions.js';
+import { ResultsCache } from './services/results-cache.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -98,6 +100,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const links: LinkDeps = { linkKey: linkKey(config.jwtSecret), publicUrl: config.publicUrl };
   app.decorate('links', links);
   app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
+  app.decorate('surveyDefinitions', new SurveyDefinitionCache());
+  app.decorate('resultsCache', new ResultsCache());
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);

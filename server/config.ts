@@ -33,6 +33,8 @@ export interface Config {
   /** the mail queue: how long a claimed message is held before another instance may take it over, and the idle poll */
   mailLeaseMs: number;
   mailPollMs: number;
+  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE); each instance counts against the server's max_connections */
+  databasePoolSize: number;
 }
 
 /** A configuration error names the variable; server.ts prints it as one line and exits. */
@@ -47,6 +49,8 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+export const DEFAULT_POOL_SIZE = 10;
 
 function nonEmpty(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -111,6 +115,13 @@ function resolveJwtSecret(env: Env, databaseUrl: string | undefined, dataDir: st
   return secret;
 }
 
+function parseCount(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(name, `は ${min}〜${max} の整数で指定してください（指定値: "${raw}"）`);
+  return Number(raw);
+}
+
 export function loadConfig(env: Env = process.env, terminal: { tty: boolean } = { tty: Boolean(process.stdout.isTTY) }): Config {
   const port = parsePort(env);
   const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
@@ -160,5 +171,6 @@ export function loadConfig(env: Env = process.env, terminal: { tty: boolean } = 
     production: env.NODE_ENV === 'production',
     mailLeaseMs: parseMs(env, 'MAIL_LEASE_MS', 60_000, 500, 3_600_000),
     mailPollMs: parseMs(env, 'MAIL_POLL_MS', 1_000, 20, 600_000),
+    databasePoolSize: parseCount(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 100),
   };
 }

@@ -1,6 +1,7 @@
 // Two app instances on one PostgreSQL behave as one (issue #15): requests alternate between two real server
 // processes; 62 invitation mails are each sent exactly once although one instance is killed (SIGKILL) halfway,
-// with mails in flight; a session ended on one is refused on the other. PostgreSQL only (PGlite is one process).
+// with mails in flight; a session ended on one is refused on the other; a measure renamed through one is on the
+// respondent form the other serves from its cache at once. PostgreSQL only (PGlite is one process).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -183,4 +184,40 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
     const statuses = (await call(1, 'GET', `/api/v1/surveys/${survey.id}/responses`, token)).status;
     expect(statuses).toBe(200);
   }, 180_000);
+
+  it('a measure renamed through one instance is on the form the other serves from its cache at once', async () => {
+    // instance 0 was killed above: a new one takes its place
+    const a = instances.push(await start()) - 1;
+    const b = 1;
+    const token = (await call(a, 'POST', '/api/v1/session', undefined, ADMIN)).json.token as string;
+    const created = await call(a, 'POST', '/api/v1/surveys', token, { title: '名称変更の確認', hostCityCode: '282049', deadline: '2030-03-31' });
+    expect(created.status).toBe(201);
+    const surveyId = created.json.id as number;
+    const measure = (await call(a, 'GET', `/api/v1/surveys/${surveyId}`, token)).json.measures[0] as { code: string; label: string };
+    const cities = (await call(a, 'GET', '/api/v1/cities', token)).json as Array<{ code: string }>;
+    const cityCode = cities.find((c) => c.code !== '282049')!.code;
+    expect((await call(a, 'POST', `/api/v1/surveys/${surveyId}/participants`, token, { cityCodes: [cityCode] })).status).toBe(200);
+    expect((await call(a, 'PATCH', `/api/v1/surveys/${surveyId}`, token, { status: 'open' })).status).toBe(200);
+    const [invitation] = (await call(a, 'POST', `/api/v1/surveys/${surveyId}/invitations`, token, { cityCodes: [cityCode] })).json as Array<{ token: string }>;
+
+    // the respondent opens the form on instance B, twice, so that B holds the survey's measures in its cache
+    const opened = await fetch(`${instances[b].base}/r/${invitation.token}`, { method: 'POST', redirect: 'manual' });
+    const cookie = opened.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const form = async () => {
+      const res = await fetch(`${instances[b].base}/respond`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const unescape = (t: string) => t.replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' })[e]!);
+    const legend = (html: string) => unescape(new RegExp(`<legend id="m-${measure.code}-legend">([^<]*)</legend>`).exec(html)?.[1] ?? '');
+    expect(legend(await form())).toBe(measure.label);
+    expect(legend(await form())).toBe(measure.label);
+
+    // the organiser corrects the label through instance A (allowed while open); B's very next page shows it
+    const renamed = '行政手続のオンライン化（名称を修正）';
+    expect((await call(a, 'PATCH', `/api/v1/surveys/${surveyId}/measures/${measure.code}`, token, { label: renamed })).status).toBe(200);
+    const html = await form();
+    expect(legend(html)).toBe(renamed);
+    expect(html.match(/<legend id="m-[^"]+-legend">/g)).toHaveLength(46);
+  }, 120_000);
 });

@@ -161,3 +161,30 @@ describe('edge cases', () => {
     expect(measures).toHaveLength(46);
   });
 });
+
+describe('results of unchanged data', () => {
+  it('are not counted again, and a submission, a renamed measure or new band limits are seen at the very next request', async () => {
+    const id = await smallSurvey('集計の再利用');
+    await insertResponse(db, { surveyId: id, cityCode: SMALL[0].code, answers: { M01: 'implemented' } });
+    const first = await results(id);
+    const computed = ctx.app.resultsCache.computed;
+    expect(await results(id)).toEqual(first);
+    expect(ctx.app.resultsCache.computed).toBe(computed);
+
+    await insertResponse(db, { surveyId: id, cityCode: SMALL[1].code, answers: { M01: 'studying' } });
+    const second = await results(id);
+    expect(second.respondents).toBe(2);
+    expect(second.measures[0].counts[0]).toEqual({ implemented: 1, studying: 1, total: 2 });
+
+    const renamed = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${id}/measures/M01`, headers: auth, payload: { label: 'ICTガバナンスの強化（名称修正）' } });
+    expect(renamed.statusCode).toBe(200);
+    expect((await results(id)).measures[0].label).toBe('ICTガバナンスの強化（名称修正）');
+
+    // 小乙市 (290,000) moves to the second band when the first ends at 250,000
+    const rebanded = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${id}`, headers: auth, payload: { bandThresholds: [250000, 500000] } });
+    expect(rebanded.statusCode).toBe(200);
+    const third = await results(id);
+    expect(third.bands.map((b: { respondents: number }) => b.respondents)).toEqual([1, 1, 0]);
+    expect(third.measures[0].counts.map((c: { total: number }) => c.total)).toEqual([1, 1, 0]);
+  });
+});

@@ -10,6 +10,7 @@ export function openDatabaseFor(config: Config, onPoolError?: (err: Error) => vo
   return openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pgdata'),
+    poolSize: config.databasePoolSize,
     onPoolError: onPoolError ?? ((err) => console.error('データベース接続のエラー:', err.message)),
   });
 }

@@ -17,6 +17,84 @@ export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Pro
   return db.transaction().execute(fn);
 }
 
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks an SQL text (with $n parameters) as a statement to prepare: each PostgreSQL connection (and PGlite) then
+ * parses and plans it once, under a name, instead of on every run (for the hottest queries only: issue #15).
+ * Only for a statement run outside transactions whose columns a migration cannot change (JSON, not `*`): a stale
+ * prepared statement is run again unprepared, which an aborted transaction would not allow. Returns the text.
+ */
+export function preparedStatement(text: string): string {
+  if (!preparedNames.has(text)) preparedNames.set(text, `prepared_${preparedNames.size + 1}`);
+  return text;
+}
+
+/**
+ * A prepared statement whose result columns changed under it (a migration added a column while this instance ran:
+ * 0A000 "cached plan must not change result type") or that is gone (26000): run the text unprepared instead.
+ */
+const isStalePrepared = (err: unknown) => ['0A000', '26000'].includes((err as { code?: string }).code ?? '');
+
+/**
+ * Kysely's pg driver calls client.query(text, values): a text marked by preparedStatement() goes by its name. A
+ * name that failed as stale on this connection is not used on it again.
+ */
+function runPreparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+  const stale = new Set<string>();
+  (client as unknown as { query: typeof query }).query = async (config, values) => {
+    const name = typeof config === 'string' ? preparedNames.get(config) : undefined;
+    if (!name || stale.has(name)) return query(config, values);
+    try {
+      return await query({ name, text: config, values });
+    } catch (err) {
+      if (!isStalePrepared(err)) throw err;
+      stale.add(name);
+      return query(config, values);
+    }
+  };
+}
+
+/** A parameter as an SQL literal for EXECUTE (which takes no $n parameters); undefined for anything but a scalar. */
+function literal(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  // standard_conforming_strings is on (PostgreSQL's default, and PGlite's): only the quote needs doubling
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  return undefined;
+}
+
+type PgliteQuery = (text: string, params?: unknown[], options?: unknown) => Promise<unknown>;
+
+/**
+ * PGlite plans every query in the event loop's thread: a text marked by preparedStatement() is PREPAREd once and
+ * then run as EXECUTE with its (scalar) parameters as literals, which skips the parse and the plan.
+ */
+function runPreparedOnPglite(pglite: { query: PgliteQuery }): void {
+  const query = pglite.query.bind(pglite);
+  const prepared = new Set<string>();
+  pglite.query = async (text, params = [], options) => {
+    const name = preparedNames.get(text);
+    const literals = name ? params.map(literal) : [];
+    if (!name || literals.includes(undefined)) return query(text, params, options);
+    const execute = () => query(`execute ${name}${literals.length > 0 ? `(${literals.join(', ')})` : ''}`, [], options);
+    if (!prepared.has(name)) {
+      await query(`prepare ${name} as ${text}`);
+      prepared.add(name);
+    }
+    try {
+      return await execute();
+    } catch (err) {
+      if (!isStalePrepared(err)) throw err;
+      await query(`deallocate ${name}`).catch(() => undefined);
+      await query(`prepare ${name} as ${text}`);
+      return execute();
+    }
+  };
+}
+
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
@@ -67,7 +145,10 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   pool.on('error', (err) => options.onPoolError?.(err));
   // A checked-out client between queries has no listener of pg's own: give every client one, so a dropped
   // connection becomes a failed query (answered 503) rather than an uncaught exception.
-  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.onPoolError?.(err));
+    runPreparedByName(client);
+  });
   if (schema !== 'public') {
     const client = await pool.connect();
     try {
@@ -85,6 +166,7 @@ async function openPglite(dir?: string, snapshot?: Blob): Promise<DatabaseHandle
   // Loaded only when used: PGlite's module costs some 50 MB of memory that a PostgreSQL server does not need.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const pglite = await PGlite.create({ dataDir: dir, loadDataDir: snapshot, parsers: { [DATE_OID]: keepDateString } });
+  runPreparedOnPglite(pglite as unknown as { query: PgliteQuery });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };
 }

@@ -196,6 +196,14 @@ export interface Database {
   plan_documents: PlanDocumentsTable;
   plan_document_pages: PlanDocumentPagesTable;
   login_attempts: LoginAttemptsTable;
+  measure_revision: MeasureRevisionTable;
+}
+
+/** One row: raised by a trigger before every statement that writes measures (T1800); keys the survey definition cache. */
+export interface MeasureRevisionTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  /** bigint: comes back as a string from pg */
+  revision: ColumnType<string, never, never>;
 }
 
 /** Login attempt counters per key (account+address, address), shared by every instance (T1200). */

@@ -34,6 +34,11 @@ declare module 'fastify' {
     respondentCsrf: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
     /** The respondent of this request, or undefined (pages use this to show a friendly page instead of JSON). */
     findRespondent: (request: FastifyRequest, opts?: { cookieOnly?: boolean }) => Promise<Respondent | undefined>;
+    /**
+     * The session cookie's claims (signature and expiry checked) without a database query: a page that reads the
+     * invitation in its own query (repositories/respondent-page.ts) must check it is still active there.
+     */
+    respondentSession: (request: FastifyRequest) => { surveyId: number; cityCode: string; invitationId: number } | undefined;
     /** A session JWT for the invitation, valid until `expiresAt`. */
     signRespondentSession: (r: { surveyId: number; cityCode: string; invitationId: number }, expiresAt: Date) => string;
   }
@@ -59,14 +64,25 @@ async function respondentAuthPlugin(app: FastifyInstance) {
     return { surveyId: invitation.survey_id, cityCode: invitation.city_code, invitationId: invitation.id, via: 'bearer' };
   }
 
-  async function fromCookie(token: string): Promise<Respondent | undefined> {
+  function verifiedClaims(token: string): RespondentClaims | undefined {
     let claims: RespondentClaims;
     try {
       claims = app.jwt.verify<RespondentClaims>(token);
     } catch {
       return undefined;
     }
-    if (claims.kind !== 'respondent') return undefined;
+    return claims.kind === 'respondent' ? claims : undefined;
+  }
+
+  app.decorate('respondentSession', (request: FastifyRequest) => {
+    const cookie = request.cookies[RESPONDENT_COOKIE];
+    const claims = cookie ? verifiedClaims(cookie) : undefined;
+    return claims && { surveyId: claims.sid, cityCode: claims.city, invitationId: claims.inv };
+  });
+
+  async function fromCookie(token: string): Promise<Respondent | undefined> {
+    const claims = verifiedClaims(token);
+    if (!claims) return undefined;
     const invitation = await findInvitation(app.db, claims.inv);
     if (!invitation || invitation.revoked_at || invitation.survey_id !== claims.sid || invitation.city_code !== claims.city) return undefined;
     return { surveyId: invitation.survey_id, cityCode: invitation.city_code, invitationId: invitation.id, via: 'cookie' };

@@ -1,5 +1,5 @@
 // Server-rendered pages: Handlebars templates in ../templates (layout + partials), static assets at /assets.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
@@ -32,15 +32,38 @@ export function installBidiClosingEscape(): void {
   utils.escapeExpression = Object.assign((value: unknown) => closeBidi(htmlEscape(value)), { closesBidi: true });
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * A partial rendered on its own (as a template, with the pages' helpers and partials), for HTML a route assembles
+     * itself (routes/pages/respondent/measure-table.ts); compiled once, on first use.
+     */
+    renderPartial: (name: string, context: unknown) => string;
+  }
+}
+
 async function viewsPlugin(app: FastifyInstance, opts: { production: boolean }) {
   installBidiClosingEscape();
   const handlebars = Handlebars.create();
   registerHelpers(handlebars);
+  const partials = partialsIn('partials');
+  // registered here as well as by @fastify/view (which does so in production only, before its first page)
+  for (const [name, file] of Object.entries(partials)) handlebars.registerPartial(name, readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'));
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+  app.decorate('renderPartial', (name: string, context: unknown) => {
+    let template = compiled.get(name);
+    if (!template) {
+      if (!partials[name]) throw new Error(`no partial ${name}`);
+      template = handlebars.compile(readFileSync(path.join(TEMPLATES_DIR, partials[name]), 'utf8'));
+      compiled.set(name, template);
+    }
+    return template(context);
+  });
   await app.register(view, {
     engine: { handlebars },
     root: TEMPLATES_DIR,
     layout: 'layouts/main.hbs',
-    options: { partials: partialsIn('partials') },
+    options: { partials },
     production: opts.production,
     defaultContext: { siteName: '中核市情報化推進計画調査システム' },
   });

@@ -17,3 +17,26 @@ export async function surveyDataVersion(db: Db, surveyId: number): Promise<strin
     ) as v`.execute(db);
   return row.rows[0]?.v ?? '';
 }
+
+/**
+ * A cheap fingerprint of what a survey's results count (issue #15): the measures' revision (T1800), the survey row
+ * (bands, host, the round it was copied from), its responses (every save or submission raises a response's version)
+ * and its participants, and the same for the round it was copied from (its rates are shown beside). Reads the
+ * survey's responses by index, not their 46–200 answers each.
+ */
+export async function resultsDataVersion(db: Db, surveyId: number): Promise<string> {
+  const row = await sql<{ v: string | null }>`
+    select concat_ws('|',
+      (select revision::text from measure_revision),
+      ${roundVersion(sql`${surveyId}`)},
+      ${roundVersion(sql`(select copied_from_survey_id from surveys where id = ${surveyId})`)}
+    ) as v`.execute(db);
+  return row.rows[0]?.v ?? '';
+}
+
+function roundVersion(id: ReturnType<typeof sql>) {
+  return sql`(select concat_ws(':', s.updated_at::text,
+      (select concat(count(*), ':', sum(version), ':', max(updated_at)::text) from responses where survey_id = s.id),
+      (select concat(count(*), ':', max(added_at)::text) from participants where survey_id = s.id))
+    from surveys s where s.id = ${id})`;
+}

@@ -174,13 +174,13 @@ export interface SaveContext {
   survey: Survey;
   /** the city takes part in the survey (and is in the roster) */
   isParticipant: boolean;
-  /** the survey's current measures in form order */
-  measures: Array<{ id: number; code: string; label: string }>;
+  /** repositories: measure_revision (migration T1800), for the survey's measures from the definition cache */
+  measureRevision: string;
 }
 
 /**
- * What a save needs before it locks the response, in one round trip: the survey, whether the city takes part,
- * and the current measures (aggregated as JSON). Undefined when the survey does not exist.
+ * What a save needs before it locks the response, in one round trip: the survey, whether the city takes part, and
+ * the measure revision (the measures come from the definition cache). Undefined when the survey does not exist.
  */
 export async function loadSaveContext(db: Db, surveyId: number, cityCode: string): Promise<SaveContext | undefined> {
   const row = await db
@@ -188,14 +188,13 @@ export async function loadSaveContext(db: Db, surveyId: number, cityCode: string
     .selectAll('surveys')
     .select([
       sql<boolean>`exists (select 1 from participants p join cities c on c.code = p.city_code where p.survey_id = surveys.id and p.city_code = ${cityCode})`.as('is_participant'),
-      sql<SaveContext['measures'] | string>`coalesce((select json_agg(json_build_object('id', m.id, 'code', m.code, 'label', m.label) order by m.position, m.id)
-        from measures m where m.survey_id = surveys.id and m.retired_at is null), '[]'::json)`.as('measure_list'),
+      sql<string>`(select revision::text from measure_revision)`.as('measure_revision'),
     ])
     .where('surveys.id', '=', surveyId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { is_participant, measure_list, ...survey } = row;
-  return { survey: survey as Survey, isParticipant: is_participant, measures: typeof measure_list === 'string' ? JSON.parse(measure_list) : measure_list };
+  const { is_participant, measure_revision, ...survey } = row;
+  return { survey: survey as Survey, isParticipant: is_participant, measureRevision: measure_revision };
 }
 
 export interface StoredAnswer {

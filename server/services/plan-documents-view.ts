@@ -91,9 +91,22 @@ const ERRORS: Record<string, string> = {
   invalid: '提案の値を回答として保存できませんでした。該当の項目を直接入力してください。',
 };
 
-export async function respondentPlanPanel(db: Db, args: { surveyId: number; cityCode: string; version: number; notice?: string; error?: string; disclosure?: string | null }) {
-  const measureLabels = new Map((await listMeasures(db, args.surveyId)).map((m) => [m.code, m.label]));
-  const docs = (await listPlanDocuments(db, { surveyId: args.surveyId, cityCode: args.cityCode })).map((d) => docView(d, measureLabels));
+/** The panel; `measures` and `docs` when the caller has already read them (the form page's one query), else read here. */
+export async function respondentPlanPanel(
+  db: Db,
+  args: {
+    surveyId: number;
+    cityCode: string;
+    version: number;
+    notice?: string;
+    error?: string;
+    disclosure?: string | null;
+    measures?: Array<{ code: string; label: string }>;
+    docs?: Array<Omit<PlanDocumentRow, 'content'>>;
+  },
+) {
+  const measureLabels = new Map((args.measures ?? (await listMeasures(db, args.surveyId))).map((m) => [m.code, m.label]));
+  const docs = (args.docs ?? (await listPlanDocuments(db, { surveyId: args.surveyId, cityCode: args.cityCode }))).map((d) => docView(d, measureLabels));
   return {
     docs,
     version: args.version,

@@ -25,6 +25,7 @@ import {
 } from '../repositories/responses.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import type { AnswersView } from '../schemas/response.js';
+import { SurveyDefinitionCache } from './survey-definitions.js';
 
 export interface ResponseState {
   status: 'not_started' | ResponseStatus;
@@ -62,6 +63,8 @@ export interface SaveResponseArgs {
   keepWhatCanBeSaved?: boolean;
   /** where the answers came from, kept in the audit entry (accepted proposals: { source: 'plan-document', docId }) */
   auditSource?: Record<string, unknown>;
+  /** the app's survey definition cache (the respondent's saves); without it the measures are read */
+  definitions?: SurveyDefinitionCache;
 }
 
 export interface SavedResponse {
@@ -99,14 +102,14 @@ function pendingOf(row: ResponseRow, measures: Set<string>): ResponseAnswers | n
 }
 
 async function stateOf(db: Db, row: ResponseRow | undefined): Promise<ResponseState> {
-  if (!row) return stateFrom(undefined, {}, new Set());
+  if (!row) return responseStateOf(undefined, {}, new Set());
   const stored = await loadMeasureAnswers(db, row.id);
   const hasPending = row.status === 'submitted' && row.pending_answers !== null && row.pending_answers !== undefined;
-  return stateFrom(row, stored, hasPending ? new Set((await measureRefs(db, row.survey_id)).map((m) => m.code)) : new Set());
+  return responseStateOf(row, stored, hasPending ? new Set((await measureRefs(db, row.survey_id)).map((m) => m.code)) : new Set());
 }
 
 /** The state of a response from its row, its stored answers of current measures and the survey's current measure codes. */
-function stateFrom(row: ResponseRow | undefined, storedMeasures: Record<string, Answer>, measureCodes: Set<string>): ResponseState {
+export function responseStateOf(row: ResponseRow | undefined, storedMeasures: Record<string, Answer>, measureCodes: Set<string>): ResponseState {
   if (!row) {
     return { status: 'not_started', version: 0, submittedAt: null, updatedAt: null, hasUnsubmittedChanges: false, answers: toAnswersView(EMPTY_ANSWERS), model: EMPTY_ANSWERS, submitted: null };
   }
@@ -199,15 +202,16 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
   if (!context.isParticipant) throw notFound('この調査の照会先団体');
   const { survey } = context;
   checkWritable(survey, actor, args.reason);
+  const measureList = (await (args.definitions ?? new SurveyDefinitionCache()).get(trx, surveyId, context.measureRevision)).measures;
   const found = await findResponseWithAnswersForUpdate(trx, surveyId, cityCode);
   const row = found?.row;
-  const measureIds = new Map(context.measures.map((m) => [m.code, m.id]));
+  const measureIds = new Map(measureList.map((m) => [m.code, m.id]));
   const measureCodes = new Set(measureIds.keys());
   const storedAnswers = found?.answers ?? [];
   const storedCurrent: Record<string, Answer> = Object.fromEntries(storedAnswers.filter((a) => !a.retired).map((a) => [a.code, a.answer]));
-  const before = stateFrom(row, storedCurrent, measureCodes);
+  const before = responseStateOf(row, storedCurrent, measureCodes);
   if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
-  const measures: MeasureRef[] = context.measures.map((m) => ({ code: m.code, label: m.label }));
+  const measures: MeasureRef[] = measureList.map((m) => ({ code: m.code, label: m.label }));
   const normalised = normaliseResponse(input, before.model, measures);
   const { errors } = normalised;
   // Keeping what can be saved: a field with a format error keeps its stored value.
@@ -257,7 +261,7 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
     // they bring the answers back to the submitted ones).
     saved = await setPendingAnswers(trx, row.id, same(answers, before.submitted) ? null : answers, { updatedBy, now });
   }
-  const after = stateFrom(saved, storedNow, measureCodes);
+  const after = responseStateOf(saved, storedNow, measureCodes);
   await recordAudit(trx, {
     actor,
     action: submitting ? 'submit' : 'save',

@@ -21,7 +21,7 @@ import {
 import { organiserActor } from '../../plugins/auth.js';
 import { findSurvey } from '../../repositories/surveys.js';
 import { notifyResults } from '../../services/results-notify.js';
-import { computePlanStats, computeResults } from '../../services/results.js';
+import { computePlanStats } from '../../services/results.js';
 import { formBody, noticeQuery, SurveyPageParams, text } from '../../schemas/pages.js';
 import { mailSummary, pageAuth, redirectWithNotice, renderPage } from './organiser/common.js';
 
@@ -79,7 +79,7 @@ async function resultsContext(
   audience: 'organiser' | 'respondent',
   frozen?: { results: SurveyResults; planStats: PlanStats },
 ) {
-  const results = frozen?.results ?? (await computeResults(app.db, survey.id));
+  const results = frozen?.results ?? (await app.resultsCache.get(app.db, survey.id));
   const categories = categoriesOf(results.measures);
   const sort = parseResultSort(query.sort);
   const category = query.category && categories.includes(query.category) ? query.category : undefined;

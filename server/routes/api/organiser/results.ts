@@ -2,7 +2,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorResponses, SurveyIdParams } from '../../../schemas/common.js';
 import { ResultsQuery, ResultsSchema } from '../../../schemas/results.js';
-import { computeResults } from '../../../services/results.js';
 
 const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -17,7 +16,7 @@ const resultsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ResultsSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => computeResults(app.db, request.survey!.id, { includeRetired: request.query.includeRetired }),
+    async (request) => app.resultsCache.get(app.db, request.survey!.id, { includeRetired: request.query.includeRetired }),
   );
 };
 

@@ -61,7 +61,7 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw badRequest(message, [{ path: '/version', message }]);
       }
       const { surveyId, cityCode } = request.respondent!;
-      const saved = await saveResponse(app.db, { surveyId, cityCode, input, expectedVersion: version, actor: respondentActor(request), now: app.clock() });
+      const saved = await saveResponse(app.db, { surveyId, cityCode, input, expectedVersion: version, actor: respondentActor(request), now: app.clock(), definitions: app.surveyDefinitions });
       return { status: saved.status, version: saved.version, hasUnsubmittedChanges: saved.hasUnsubmittedChanges };
     },
   );

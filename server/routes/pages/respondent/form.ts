@@ -163,16 +163,15 @@ function radios(idPrefix: string, name: string, options: ReadonlyArray<{ value: 
 /** Where the template places each slot's fields: a list of inputs, or one. */
 const SLOTS = { contact: 'list', hasPlan: 'one', planFields: 'list', updateCycle: 'one', period: 'list', nextPlan: 'one', notes: 'one', disclosure: 'one' } as const satisfies Record<FormSlot, 'list' | 'one'>;
 
-/** Everything the form template needs, with errors attached to their fields. */
-export function formModel(
-  v: FormValues,
-  errors: FieldError[],
-  measures: Pick<Measure, 'code' | 'category' | 'label'>[],
-  opts: { receipts?: boolean } = {},
-  fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS,
-) {
+const errorMap = (errors: FieldError[]) => {
   const errs = new Map<string, string>();
   for (const e of errors) if (!errs.has(e.path)) errs.set(e.path, e.message);
+  return errs;
+};
+
+/** The measures by category, each with its radios (the measure table of templates/partials/respondent-measures.hbs). */
+export function measureGroups(v: Pick<FormValues, 'measures'>, errors: FieldError[], measures: Pick<Measure, 'code' | 'category' | 'label'>[]) {
+  const errs = errorMap(errors);
   const groups: Array<{ category: string; headingId: string; rows: unknown[] }> = [];
   measures.forEach((m) => {
     let g = groups.at(-1);
@@ -187,6 +186,19 @@ export function formModel(
       options: radios(`m-${m.code}`, `m_${m.code}`, ANSWERS.map((a) => ({ value: a, label: ANSWER_LABELS[a] })), v.measures[m.code] ?? ''),
     });
   });
+  return groups;
+}
+
+/** Everything the form template needs, with errors attached to their fields; `groups: false` leaves the measure table out. */
+export function formModel(
+  v: FormValues,
+  errors: FieldError[],
+  measures: Pick<Measure, 'code' | 'category' | 'label'>[],
+  opts: { receipts?: boolean; groups?: boolean } = {},
+  fields: readonly ResponseFieldSpec[] = RESPONSE_FIELDS,
+) {
+  const errs = errorMap(errors);
+  const groups = opts.groups === false ? [] : measureGroups(v, errors, measures);
   const values = v as unknown as Values;
   const slots: Record<string, unknown> = Object.fromEntries(Object.entries(SLOTS).filter(([, n]) => n === 'list').map(([slot]) => [slot, []]));
   for (const f of fields) {

@@ -10,7 +10,6 @@ import type { PlanReading } from '../../../plans/reading/read-plan.js';
 import { findPlanDocument } from '../../../repositories/plan-documents.js';
 import { acceptProposals, attachPlanDocument, changeShareable, cleanFileName, getOwnPlanDocument, listSharedPlans, proposalKeys, rejectProposals, removePlanDocument } from '../../../services/plan-documents.js';
 import { planErrorCode } from '../../../services/plan-documents-view.js';
-import { listMeasures } from '../../../repositories/surveys.js';
 import { formBody, RowId, text } from '../../../schemas/pages.js';
 import { sendPlanFile } from '../../api/downloads.js';
 import { valuesFromBody } from './form.js';
@@ -95,7 +94,7 @@ async function respondentPlanPages(app: FastifyInstance) {
     if (body.version === undefined) return back(reply, outcome);
     const ctx = await views.context(request, reply);
     if (!ctx) return reply;
-    const values = valuesFromBody(body, await listMeasures(app.db, ctx.survey.id));
+    const values = valuesFromBody(body, ctx.definition.measures);
     const [key, value] = outcome.split('=');
     return views.saveValues(request, reply, ctx, values, 'save', views.versionOf(body), {
       savedTo: `/respond?saved=1&${outcome}#plan-documents`,

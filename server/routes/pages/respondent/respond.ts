@@ -9,7 +9,6 @@ import { SURVEY_STATUS_LABELS } from '../../../domain/glossary.js';
 import { deadlinePassed } from '../../../domain/deadlines.js';
 import { RESPONDENT_COOKIE, respondentActor } from '../../../plugins/respondent-auth.js';
 import { findCity } from '../../../repositories/cities.js';
-import { listMeasures } from '../../../repositories/surveys.js';
 import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
 import { discardChanges, getResponse, ResponseConflict } from '../../../services/responses.js';
 import { takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
@@ -17,7 +16,7 @@ import { surveyPageView } from '../../../views/view-models.js';
 import { type Body, FormBody, FormQuery, NO_STORE, respondentViews, TokenParams, UNSUBMITTED_NOTICE } from './views.js';
 
 async function respondentPages(app: FastifyInstance) {
-  const { message, context, renderForm, renderSummary, saveValues, versionOf } = respondentViews(app);
+  const { message, context, pageState, renderForm, renderSummary, saveValues, versionOf } = respondentViews(app);
 
 
   function closedMessage(survey: Survey): string {
@@ -68,9 +67,9 @@ async function respondentPages(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const ctx = await context(request, reply);
+      const ctx = await context(request, reply, { response: true, planDocuments: true });
       if (!ctx) return reply;
-      const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+      const state = pageState(ctx);
       if (ctx.survey.status === 'draft') {
         return message(reply, 200, 'まだ回答を受け付けていません', `「${ctx.survey.title}」の回答受付はまだ始まっていません。受付開始後に、もう一度このリンクを開いてください。`);
       }
@@ -88,7 +87,7 @@ async function respondentPages(app: FastifyInstance) {
           : request.query.discarded === '1'
             ? '送信後の変更を取り消し、送信済みの回答に戻しました。'
             : undefined;
-      return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError } });
+      return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError }, planDocuments: ctx.page.planDocuments });
     },
   );
 
@@ -96,7 +95,7 @@ async function respondentPages(app: FastifyInstance) {
     const ctx = await context(request, reply);
     if (!ctx) return reply;
     const body = request.body ?? {};
-    const values = valuesFromBody(body, await listMeasures(app.db, ctx.survey.id));
+    const values = valuesFromBody(body, ctx.definition.measures);
     return saveValues(request, reply, ctx, values, String(body.action ?? 'save'), versionOf(body));
   });
 
@@ -105,8 +104,7 @@ async function respondentPages(app: FastifyInstance) {
     const ctx = await context(request, reply);
     if (!ctx) return reply;
     const body = request.body ?? {};
-    const measures = await listMeasures(app.db, ctx.survey.id);
-    const mine = valuesFromBody(body, measures);
+    const mine = valuesFromBody(body, ctx.definition.measures);
     const current = await getResponse(app.db, ctx.survey.id, ctx.city.code);
     const choice = String(body.choice ?? 'merge');
     const paths = Object.entries(body)
@@ -130,9 +128,9 @@ async function respondentPages(app: FastifyInstance) {
   });
 
   app.get('/respond/confirmation', { schema: { hide: true } }, async (request, reply) => {
-    const ctx = await context(request, reply);
+    const ctx = await context(request, reply, { response: true });
     if (!ctx) return reply;
-    const state = await getResponse(app.db, ctx.survey.id, ctx.city.code);
+    const state = pageState(ctx);
     const open = ctx.survey.status === 'open';
     const late = deadlinePassed(ctx.survey.deadline, app.clock());
     return renderSummary(reply, ctx, state, {

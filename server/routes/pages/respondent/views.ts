@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { City, Survey } from '../../../db/schema.js';
-import { DomainError, type FieldError } from '../../../domain/errors.js';
+import { DomainError, type FieldError, notFound } from '../../../domain/errors.js';
 import { deadlinePassed } from '../../../domain/deadlines.js';
 import { responseStatusLabel } from '../../../domain/glossary.js';
 import { answerForm, text } from '../../../schemas/pages.js';
@@ -11,10 +11,12 @@ import { respondentMessage, typedLines as typedLinesOf } from './error-page.js';
 import { EMPTY_ANSWERS, normaliseResponse, type ResponseInput } from '../../../domain/response.js';
 import { differences, responseFields } from '../../../domain/response-fields.js';
 import { type Respondent, respondentActor } from '../../../plugins/respondent-auth.js';
-import { findCity } from '../../../repositories/cities.js';
-import { findSurvey, listMeasures } from '../../../repositories/surveys.js';
+import { loadRespondentPage, type RespondentPage } from '../../../repositories/respondent-page.js';
+import { findSurvey } from '../../../repositories/surveys.js';
 import { contactLines, disclosureLabel, measureGroups, planLines, sendReceipt } from '../../../services/response-summary.js';
-import { getResponse, ResponseConflict, type ResponseState, saveResponse, toAnswersView } from '../../../services/responses.js';
+import { getResponse, ResponseConflict, type ResponseState, responseStateOf, saveResponse, toAnswersView } from '../../../services/responses.js';
+import { type SurveyDefinition, SurveyDefinitionCache } from '../../../services/survey-definitions.js';
+import { MEASURE_TABLE_PARTIAL, measureTableHtml, measureTableOf } from './measure-table.js';
 import { answersAtVersion } from '../../../repositories/audit.js';
 import { respondentPlanPanel, sharedPlansView } from '../../../services/plan-documents-view.js';
 import { type FormValues, formModel, hiddenInputs, inputFromValues, valuesFromAnswers } from './form.js';
@@ -27,6 +29,10 @@ export interface Context {
   respondent: Respondent;
   survey: Survey;
   city: City;
+  /** the survey's current measures (cached per measure revision) */
+  definition: SurveyDefinition;
+  /** what the page's one query read (the response only when asked for) */
+  page: RespondentPage;
 }
 
 export type Body = Record<string, unknown>;
@@ -43,12 +49,15 @@ export function respondentViews(app: FastifyInstance) {
   const message = respondentMessage;
   const typedLines = (request: FastifyRequest, surveyId?: number) => typedLinesOf(app, request, surveyId);
 
-  /** The respondent of a page request (cookie only), or a friendly page and undefined. */
-  async function context(request: FastifyRequest, reply: FastifyReply): Promise<Context | undefined> {
-    const respondent = await app.findRespondent(request, { cookieOnly: true });
-    const survey = respondent && (await findSurvey(app.db, respondent.surveyId));
-    const city = respondent && (await findCity(app.db, respondent.cityCode));
-    if (!respondent || !survey || !city) {
+  /**
+   * The respondent of a page request (cookie only), or a friendly page and undefined. One query (issue #15): the
+   * session's invitation, the survey and the city, and when asked the response and the plan documents; the measures
+   * come from the definition cache, checked against the revision that query read.
+   */
+  async function context(request: FastifyRequest, reply: FastifyReply, opts: { response?: boolean; planDocuments?: boolean } = {}): Promise<Context | undefined> {
+    const session = app.respondentSession(request);
+    const page = session && (await loadRespondentPage(app.db, session, opts));
+    if (!session || !page) {
       const typed = await typedLines(request);
       await message(
         reply,
@@ -59,18 +68,39 @@ export function respondentViews(app: FastifyInstance) {
       );
       return undefined;
     }
+    const respondent: Respondent = { ...session, via: 'cookie' };
     request.respondent = respondent;
-    return { respondent, survey, city };
+    const definition = await app.surveyDefinitions.get(app.db, page.survey.id, page.measureRevision);
+    return { respondent, survey: page.survey, city: page.city, definition, page };
+  }
+
+  /** The response state from the page's query (as getResponse reads it): 404 when the city does not take part. */
+  function pageState(ctx: Context): ResponseState {
+    if (!ctx.page.isParticipant) throw notFound('この調査の照会先団体');
+    return responseStateOf(ctx.page.response, ctx.page.answers, new Set(ctx.definition.measures.map((m) => m.code)));
   }
 
   async function renderForm(
     reply: FastifyReply,
     ctx: Context,
     state: ResponseState,
-    opts: { values?: FormValues; errors?: FieldError[]; errorTitle?: string; notice?: string; status?: number; savedNote?: string; plan?: { notice?: string; error?: string } },
+    opts: {
+      values?: FormValues;
+      errors?: FieldError[];
+      errorTitle?: string;
+      notice?: string;
+      status?: number;
+      savedNote?: string;
+      plan?: { notice?: string; error?: string };
+      /** already read (by the page's query); read again when absent */
+      planDocuments?: RespondentPage['planDocuments'];
+    },
   ) {
-    const measures = await listMeasures(app.db, ctx.survey.id);
+    const { measures } = ctx.definition;
     const now = app.clock();
+    const values = opts.values ?? valuesFromAnswers(state.model);
+    const errors = opts.errors ?? [];
+    const render = (context: unknown) => app.renderPartial(MEASURE_TABLE_PARTIAL, context);
     return reply
       .code(opts.status ?? 200)
       .header('cache-control', NO_STORE)
@@ -85,16 +115,31 @@ export function respondentViews(app: FastifyInstance) {
         unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
         deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
         csrf: reply.generateCsrf(),
-        form: formModel(opts.values ?? valuesFromAnswers(state.model), opts.errors ?? [], measures, { receipts: app.mailer.smtp }),
+        form: formModel(values, errors, measures, { receipts: app.mailer.smtp, groups: false }),
+        measureTable: measureTableHtml(
+          render,
+          () => SurveyDefinitionCache.derive(ctx.definition, MEASURE_TABLE_PARTIAL, (ms) => measureTableOf(render, ms)),
+          values.measures,
+          errors,
+          measures,
+        ),
         errorTitle: opts.errorTitle,
         savedNote: opts.savedNote,
         notice: opts.notice,
-        planDocuments: await respondentPlanPanel(app.db, { surveyId: ctx.survey.id, cityCode: ctx.city.code, version: state.version, disclosure: state.model.disclosure, ...opts.plan }),
+        planDocuments: await respondentPlanPanel(app.db, {
+          surveyId: ctx.survey.id,
+          cityCode: ctx.city.code,
+          version: state.version,
+          disclosure: state.model.disclosure,
+          measures,
+          docs: opts.planDocuments,
+          ...opts.plan,
+        }),
       });
   }
 
   async function renderSummary(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { heading: string; notice?: string; message?: string; canEdit: boolean; status?: number }) {
-    const measures = await listMeasures(app.db, ctx.survey.id);
+    const { measures } = ctx.definition;
     return reply
       .code(opts.status ?? 200)
       .header('cache-control', NO_STORE)
@@ -124,7 +169,7 @@ export function respondentViews(app: FastifyInstance) {
    * keeps theirs, a field only the other person changed keeps the saved one; a field both changed defaults to theirs.
    */
   async function renderConflict(reply: FastifyReply, ctx: Context, current: ResponseState, mine: FormValues, intent: string, loadedVersion: number) {
-    const measures = (await listMeasures(app.db, ctx.survey.id)).map((m) => ({ code: m.code, label: m.label }));
+    const measures = ctx.definition.measures.map((m) => ({ code: m.code, label: m.label }));
     const { answers: mineAnswers } = normaliseResponse(inputFromValues(mine), current.model, measures);
     const fields = responseFields(measures);
     const baseView = loadedVersion === 0 ? toAnswersView(EMPTY_ANSWERS) : await answersAtVersion(app.db, ctx.survey.id, ctx.city.code, loadedVersion);
@@ -175,6 +220,7 @@ export function respondentViews(app: FastifyInstance) {
         submit,
         now: app.clock(),
         keepWhatCanBeSaved: true,
+        definitions: app.surveyDefinitions,
       });
       if (!submit) return reply.redirect(opts.savedTo ?? '/respond?saved=1', 303);
       if (saved.countedChanged) {
@@ -206,5 +252,5 @@ export function respondentViews(app: FastifyInstance) {
     return Number.isInteger(n) ? n : -1;
   };
 
-  return { message, typedLines, context, renderForm, renderSummary, renderConflict, saveValues, versionOf };
+  return { message, typedLines, context, pageState, renderForm, renderSummary, renderConflict, saveValues, versionOf };
 }
