@@ -62,7 +62,7 @@ describe('a survey number that names no survey', () => {
     for (const url of ['/api/v1/surveys/999999', '/api/v1/surveys/999999/responses', '/api/v1/surveys/999999/results', '/api/v1/surveys/999999/plan-documents']) {
       const res = await ctx.app.inject({ method: 'GET', url, headers: api });
       expect(res.statusCode, url).toBe(404);
-      expect(res.json(), url).toMatchObject({ statusCode: 404, error: 'Not Found', message: '調査が見つかりません' });
+      expect(res.json(), url).toMatchObject({ statusCode: 404, error: 'Not Found', message: '調査が見つかりません。' });
     }
     const malformed = await ctx.app.inject({ method: 'GET', url: '/api/v1/surveys/abc', headers: api });
     expect(malformed.statusCode).toBe(400);
