@@ -175,6 +175,10 @@ describe('links between the areas once the survey is 結果公表', () => {
     expect(outcome).toBe('調査結果の送付メール: 送信 0 件、送信トレイ（未送信）1 件、メールアドレス未登録のため未送信 47 件（');
     const mails = await db.selectFrom('mail_messages').select('city_code').where('kind', '=', 'results').where('survey_id', '=', fixture.surveyId).execute();
     expect(mails).toEqual([{ city_code: city }]);
+    // The 送信記録 names the mail as its subject does, not 「その他」.
+    const log = await browser.get(`/organiser/surveys/${fixture.surveyId}/invitations`);
+    expect(log.body).toMatch(/<td>調査結果の送付<\/td><td>joho@example\.lg\.jp<\/td>/);
+    expect(log.body).not.toContain('<td>その他</td>');
 
     const withoutToken = await ctx.app.inject({ method: 'POST', url: `${resultsUrl}/notify`, headers: { cookie: browser.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
     expect(withoutToken.statusCode).toBe(403);
