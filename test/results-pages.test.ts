@@ -194,4 +194,21 @@ describe('links between the areas once the survey is 結果公表', () => {
     expect(summary.body).toContain('href="/api/v1/response/results.xlsx"');
     expect((await respondent.get('/api/v1/response/results.xlsx')).statusCode).toBe(200);
   });
+
+  it('a city that did not submit is offered no link to the results it may not open, and is told why', async () => {
+    // Every city of the fixture submitted: one of them is taken back to an unsent draft for this test.
+    const city = await firstCity();
+    await db.updateTable('responses').set({ status: 'draft' }).where('survey_id', '=', fixture.surveyId).where('city_code', '=', city).execute();
+    try {
+      const issued = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${fixture.surveyId}/invitations`, headers: auth, payload: { cityCodes: [city] } });
+      const respondent = new Browser(ctx);
+      const opened = await respondent.openLink(new URL(issued.json()[0].url).pathname);
+      const summary = await respondent.get(opened.headers.location as string);
+      expect(summary.statusCode).toBe(200);
+      expect(textOf(summary.body)).toContain('貴市は回答を送信していないため、ご覧いただけません。');
+      expect(summary.body).not.toContain('href="/respond/results"');
+    } finally {
+      await db.updateTable('responses').set({ status: 'submitted' }).where('survey_id', '=', fixture.surveyId).where('city_code', '=', city).execute();
+    }
+  });
 });
