@@ -73,7 +73,7 @@ function inputCell(cell: Cell, validation?: DataValidation): void {
 const INSTRUCTIONS = [
   '【記入方法】黄色のセルに記入してください（それ以外のセルは変更できないよう保護しています）。',
   '選択式のセル（▼）は一覧から選んでください。対策の実施状況は「実施済」「検討中」「未実施」のいずれかです。',
-  '記入後、回答画面の「Excel で回答」からこのファイルをアップロードすると、回答が一時保存されます。送信は回答画面で行ってください。',
+  '記入後、回答画面の「Excel の調査票で回答する」からこのファイルをアップロードすると、回答が一時保存されます。送信は回答画面で行ってください。',
 ];
 
 function addMetaSheet(data: QuestionnaireData, wb: ReturnType<typeof newWorkbook>): void {

@@ -282,6 +282,8 @@ describe('results workbooks', () => {
       expect(m.invitation_id).not.toBeNull();
       expect(m.body).toContain('〔個人用リンク〕');
       expect(m.body).not.toContain(CITIES.nara);
+      // the closing line stands apart from the お問い合わせ先 block, as in the invitation
+      expect(m.body).toMatch(/\S\n\nご協力に心より感謝申し上げます。/);
     }
   });
 });

@@ -84,6 +84,19 @@ describe('Excel questionnaire page', () => {
     expect(res.body).toMatch(/調査票!D[0-9]+: 「実施中」は選択肢にありません/);
   });
 
+  it('a questionnaire downloaded before the answer was saved again says to download it anew, not to correct it', async () => {
+    const old = await filledWorkbook('未実施');
+    const bearer = { authorization: `Bearer ${token}` };
+    const { version, answers } = (await ctx.app.inject({ method: 'GET', url: '/api/v1/response', headers: bearer })).json();
+    const saved = await ctx.app.inject({ method: 'PUT', url: '/api/v1/response', headers: bearer, payload: { ...answers, contact: { ...answers.contact, department: '別の担当者が保存' }, version } });
+    expect(saved.statusCode).toBe(200);
+    const res = await postForm({ _csrf: csrfOf((await page('/respond/questionnaire')).body) }, old);
+    expect(res.statusCode).toBe(409);
+    const text = res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('回答画面から調査票をダウンロードし直して、記入し直してください。');
+    expect(text).not.toContain('調査票を修正してから');
+  });
+
   it('refuses an upload without the CSRF token', async () => {
     const res = await postForm({}, await filledWorkbook('実施済'));
     expect(res.statusCode).toBe(403);

@@ -183,7 +183,7 @@ describe('the respondent workbook and the questionnaire print', () => {
     const disclosure = rowOf(ws, 1, '3-1');
     expect(ws.getRow(disclosure).height).toBeGreaterThanOrEqual(TWO_LINES);
     // the instructions wrap inside the page instead of running past column D
-    const instruction = rowOf(ws, 1, '記入後、回答画面の「Excel で回答」からこのファイルをアップロードすると、回答が一時保存されます。送信は回答画面で行ってください。');
+    const instruction = rowOf(ws, 1, '記入後、回答画面の「Excel の調査票で回答する」からこのファイルをアップロードすると、回答が一時保存されます。送信は回答画面で行ってください。');
     expect(ws.getCell(instruction, 1).alignment.wrapText).toBe(true);
     expect(ws.getRow(instruction).height).toBeGreaterThanOrEqual(TWO_LINES);
   });

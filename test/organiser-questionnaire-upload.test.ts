@@ -92,6 +92,9 @@ describe('the organiser uploads a city\'s returned questionnaire', () => {
     const res = await upload({ _csrf: csrf }, old);
     expect(res.statusCode).toBe(409);
     expect(textOf(res.body)).toContain('保存できませんでした（他の画面で更新されています）');
+    // what to do, not 「調査票を修正してから」: the sheet has no error, it is older than the saved answer
+    expect(textOf(res.body)).toContain('回答画面から調査票をダウンロードし直して、記入し直してください。');
+    expect(textOf(res.body)).not.toContain('調査票を修正してから');
     expect((await response()).answers.contact.department).toBe('別の画面で保存');
   });
 

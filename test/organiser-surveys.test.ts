@@ -136,6 +136,8 @@ describe('tracking and corrections', () => {
     const dash = await browser.get(`/organiser/surveys/${roundId}/dashboard`);
     const text = textOf(dash.body);
     expect(text).toMatch(/回答済 1 \/ 61 団体/);
+    // the headline leaves 本市 out; the filter counts every row of the table below it, 本市 included, and says so
+    expect(text).toContain('状況で絞り込む（団体数は本市を含みます）');
     expect(text).toMatch(/30万人以上50万人未満の市 \d+ 1 /);
     const filtered = textOf((await browser.get(`/organiser/surveys/${roundId}/dashboard?status=submitted`)).body);
     expect(filtered).toContain('「回答済」の団体（1 団体）');

@@ -58,4 +58,14 @@ describe('results page in a browser', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('at a phone\'s width (390 px) the page itself does not scroll sideways: wide tables and charts scroll in their own box', async () => {
+    const page = await browser.newPage({ extraHTTPHeaders: auth, viewport: { width: 390, height: 844 } });
+    for (const url of [`/organiser/surveys/${fixture.surveyId}/results`, `/organiser/surveys/${fixture.surveyId}/invitations`]) {
+      expect((await page.goto(`${base}${url}`))?.status()).toBe(200);
+      const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth }));
+      expect(width.page, url).toBe(width.screen);
+    }
+    await page.close();
+  });
 });

@@ -175,6 +175,10 @@ describe('links between the areas once the survey is 結果公表', () => {
     expect(outcome).toBe('調査結果の送付メール: 送信 0 件、送信トレイ（未送信）1 件、メールアドレス未登録のため未送信 47 件（');
     const mails = await db.selectFrom('mail_messages').select('city_code').where('kind', '=', 'results').where('survey_id', '=', fixture.surveyId).execute();
     expect(mails).toEqual([{ city_code: city }]);
+    // The 送信記録 names the mail as its subject does, not 「その他」.
+    const log = await browser.get(`/organiser/surveys/${fixture.surveyId}/invitations`);
+    expect(log.body).toMatch(/<td>調査結果の送付<\/td><td>joho@example\.lg\.jp<\/td>/);
+    expect(log.body).not.toContain('<td>その他</td>');
 
     const withoutToken = await ctx.app.inject({ method: 'POST', url: `${resultsUrl}/notify`, headers: { cookie: browser.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
     expect(withoutToken.statusCode).toBe(403);
@@ -189,5 +193,22 @@ describe('links between the areas once the survey is 結果公表', () => {
     expect(summary.body).toContain('<a href="/respond/results">集計結果を見る</a>');
     expect(summary.body).toContain('href="/api/v1/response/results.xlsx"');
     expect((await respondent.get('/api/v1/response/results.xlsx')).statusCode).toBe(200);
+  });
+
+  it('a city that did not submit is offered no link to the results it may not open, and is told why', async () => {
+    // Every city of the fixture submitted: one of them is taken back to an unsent draft for this test.
+    const city = await firstCity();
+    await db.updateTable('responses').set({ status: 'draft' }).where('survey_id', '=', fixture.surveyId).where('city_code', '=', city).execute();
+    try {
+      const issued = await ctx.app.inject({ method: 'POST', url: `/api/v1/surveys/${fixture.surveyId}/invitations`, headers: auth, payload: { cityCodes: [city] } });
+      const respondent = new Browser(ctx);
+      const opened = await respondent.openLink(new URL(issued.json()[0].url).pathname);
+      const summary = await respondent.get(opened.headers.location as string);
+      expect(summary.statusCode).toBe(200);
+      expect(textOf(summary.body)).toContain('貴市は回答を送信していないため、ご覧いただけません。');
+      expect(summary.body).not.toContain('href="/respond/results"');
+    } finally {
+      await db.updateTable('responses').set({ status: 'submitted' }).where('survey_id', '=', fixture.surveyId).where('city_code', '=', city).execute();
+    }
   });
 });

@@ -141,9 +141,9 @@ export interface AuditLogTable {
   after: Json;
 }
 
-export type MailKind = 'invitation' | 'reminder' | 'receipt' | 'results' | 'other';
+export type { MailKind } from '../domain/glossary.js';
 export type { MailStatus } from '../domain/glossary.js';
-import type { MailStatus } from '../domain/glossary.js';
+import type { MailKind, MailStatus } from '../domain/glossary.js';
 
 export interface MailMessagesTable {
   id: Generated<number>;

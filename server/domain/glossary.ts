@@ -78,5 +78,10 @@ export type MailStatus = (typeof MAIL_STATUSES)[number];
 /** A mail's state; 送信トレイ is the word for mails staff send from their own client (never アウトボックス). */
 export const MAIL_STATUS_LABELS: Record<MailStatus, string> = { queued: '送信中', sent: '送信済', outbox: '送信トレイ（未送信）', failed: '送信失敗' };
 
+export const MAIL_KINDS = ['invitation', 'reminder', 'receipt', 'results', 'other'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+/** What a mail is, as the 送信記録 names it: the words of each mail's own subject (依頼, 督促, 受付, 調査結果の送付). */
+export const MAIL_KIND_LABELS: Record<MailKind, string> = { invitation: '依頼', reminder: '督促', receipt: '回答の受付', results: '調査結果の送付', other: 'その他' };
+
 export const ORGANISER_ROLES = ['admin', 'staff'] as const;
 export type OrganiserRole = (typeof ORGANISER_ROLES)[number];

@@ -1,6 +1,6 @@
 // Invitations and mail pages: per-city status with times, issue+send to all or selected cities, editable
 // texts, reminders with a preview, retries of failures, and the outbox as .eml files or one zip.
-import { MAIL_STATUS_LABELS } from '../../../domain/glossary.js';
+import { MAIL_KIND_LABELS, MAIL_STATUS_LABELS } from '../../../domain/glossary.js';
 import iconv from 'iconv-lite';
 import { toCsv } from '../../../domain/csv.js';
 import { Type } from '@sinclair/typebox';
@@ -45,7 +45,7 @@ const invitationPages: FastifyPluginAsync = async (app) => {
       cities,
       failedCount: cities.filter((c) => c.status === 'failed').length,
       outbox: mails.filter((m) => m.status === 'outbox'),
-      mails: mails.map((m) => ({ ...mailRowView(m), statusLabel: `${STATUS_LABELS[m.status]}${markedBy(m)}`, kindLabel: m.kind === 'reminder' ? '督促' : m.kind === 'invitation' ? '依頼' : 'その他' })),
+      mails: mails.map((m) => ({ ...mailRowView(m), statusLabel: `${STATUS_LABELS[m.status]}${markedBy(m)}`, kindLabel: MAIL_KIND_LABELS[m.kind] })),
       notice: request.query.notice,
       ...extra,
     });

@@ -29,7 +29,7 @@ const responseUploadPages: FastifyPluginAsync = async (app) => {
     return { survey, city };
   }
 
-  async function render(request: Req, reply: FastifyReply, t: Awaited<ReturnType<typeof target>>, data: { status?: number; errors?: Array<{ message: string }>; errorTitle?: string; preview?: ImportResult & { reason?: string }; workbook?: string; notice?: string; reason?: string }) {
+  async function render(request: Req, reply: FastifyReply, t: Awaited<ReturnType<typeof target>>, data: { status?: number; errors?: Array<{ message: string }>; errorTitle?: string; lead?: string; preview?: ImportResult & { reason?: string }; workbook?: string; notice?: string; reason?: string }) {
     const base = `/organiser/surveys/${t.survey.id}/responses/${t.city.code}`;
     return renderPage(request, reply.code(data.status ?? 200), 'pages/questionnaire/upload.hbs', {
       title: `${t.city.name}の調査票（Excel）を取り込む`,
@@ -84,7 +84,7 @@ const responseUploadPages: FastifyPluginAsync = async (app) => {
       } catch (err) {
         if (!(err instanceof DomainError) || err.statusCode >= 500) throw err;
         const title = err.statusCode === 409 ? '保存できませんでした（他の画面で更新されています）' : '調査票を受け付けられませんでした';
-        return render(request, reply, t, { status: err.statusCode, errorTitle: title, errors: err.errors?.length ? err.errors : [{ message: err.message }], reason });
+        return render(request, reply, t, { status: err.statusCode, errorTitle: title, lead: err.statusCode === 409 ? err.message : undefined, errors: err.errors?.length ? err.errors : [{ message: err.message }], reason });
       }
     },
   );

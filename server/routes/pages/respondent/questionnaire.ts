@@ -52,7 +52,7 @@ async function questionnaireUploadPages(app: FastifyInstance) {
     return r;
   }
 
-  const render = (reply: FastifyReply, data: { status?: number; errors?: Array<{ message: string }>; errorTitle?: string; preview?: ImportResult; workbook?: string; notice?: string }) =>
+  const render = (reply: FastifyReply, data: { status?: number; errors?: Array<{ message: string }>; errorTitle?: string; lead?: string; preview?: ImportResult; workbook?: string; notice?: string }) =>
     reply.code(data.status ?? 200).header('cache-control', NO_STORE).view('pages/questionnaire/upload.hbs', { title: TITLE, heading: TITLE, page: RESPONDENT_UPLOAD_PAGE, csrfToken: reply.generateCsrf(), ...data });
 
   app.get<{ Querystring: { saved?: string } }>('/respond/questionnaire', { schema: { hide: true, querystring: Type.Object({ saved: text(10) }) } }, async (request, reply) => {
@@ -95,7 +95,7 @@ async function questionnaireUploadPages(app: FastifyInstance) {
       } catch (err) {
         if (!(err instanceof DomainError) || err.statusCode >= 500) throw err;
         const title = err.statusCode === 409 ? '保存できませんでした（他の画面で更新されています）' : '調査票を受け付けられませんでした';
-        return render(reply, { status: err.statusCode, errorTitle: title, errors: err.errors?.length ? err.errors : [{ message: err.message }] });
+        return render(reply, { status: err.statusCode, errorTitle: title, lead: err.statusCode === 409 ? err.message : undefined, errors: err.errors?.length ? err.errors : [{ message: err.message }] });
       }
     },
   );
