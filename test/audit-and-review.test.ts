@@ -56,8 +56,8 @@ describe('the audit log', () => {
     const lines = csv.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     expect(lines[0]).toBe('"日時","操作","対象","調査","実行者","変更内容"');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}","依頼（個人用リンク）の発行","調査 \d+","平成30年度 中核市情報化推進計画調査（番号 \d+）","（?.*joho@city\.nishinomiya\.example\.lg\.jp.*",""$/);
-    expect(lines[2]).toContain('"照会先団体の追加"');
+    expect(lines[1]).toMatch(/^"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}","依頼（個人用リンク）の発行\u3000[^"]*（\d+ 団体）","調査 \d+","平成30年度 中核市情報化推進計画調査（番号 \d+）","（?.*joho@city\.nishinomiya\.example\.lg\.jp.*",""$/);
+    expect(lines[2]).toContain('"照会先団体の追加　函館市・旭川市（2 団体）"');
   });
 });
 

@@ -103,3 +103,15 @@ describe('the audit log in Japanese', () => {
     expect(actorLabel({ type: 'organiser', id: 'joho@city.example.lg.jp' }, names)).toBe('西宮 太郎（joho@city.example.lg.jp）');
   });
 });
+
+describe('audit entries that name cities', () => {
+  it('an invitation or reminder entry names the cities it went to, not their codes', async () => {
+    const { describeAudit } = await import('../server/domain/audit-labels.js');
+    const names = new Map([['012041', '旭川市'], ['052019', '秋田市']]);
+    const remind = describeAudit({ action: 'remind', entity: 'survey', before: null, after: { cityCodes: ['012041', '052019'], send: true } }, names);
+    expect(remind.operation).toContain('旭川市・秋田市（2 団体）');
+    expect(remind.operation).not.toContain('012041');
+    // a code the roster no longer knows is shown as it is, never dropped
+    expect(describeAudit({ action: 'remind', entity: 'survey', before: null, after: { cityCodes: ['999999'] } }, names).operation).toContain('999999（1 団体）');
+  });
+});

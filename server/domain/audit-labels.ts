@@ -90,7 +90,23 @@ export function actionLabel(action: string): string {
 }
 
 /** One audit entry in Japanese: the operation and the fields it changed. */
-export function describeAudit(entry: { action: string; entity: string; before: unknown; after: unknown }): AuditDescription {
+/** The cities an entry names (依頼, 督促, 照会先の追加, 結果の送付), as a person reads them: 「旭川市・秋田市（2 団体）」. */
+function citiesNamed(after: Json, cityNames: ReadonlyMap<string, string>): string | undefined {
+  const codes = Array.isArray(after?.cityCodes)
+    ? (after.cityCodes as unknown[]).map(String)
+    : Array.isArray(after?.outcomes)
+      ? (after.outcomes as Array<{ cityCode?: unknown }>).map((o) => String(o.cityCode ?? ''))
+      : undefined;
+  if (!codes || codes.length === 0) return undefined;
+  const names = codes.map((c) => cityNames.get(c) ?? c);
+  const shown = names.length > 10 ? `${names.slice(0, 10).join('・')} ほか` : names.join('・');
+  return `${shown}（${codes.length} 団体）`;
+}
+
+export function describeAudit(
+  entry: { action: string; entity: string; before: unknown; after: unknown },
+  cityNames: ReadonlyMap<string, string> = new Map(),
+): AuditDescription {
   const before = obj(entry.before);
   const after = obj(entry.after);
   const status = /^status:(.+)$/.exec(entry.action);
@@ -114,6 +130,9 @@ export function describeAudit(entry: { action: string; entity: string; before: u
     return { operation: `${operation}（${text(before?.cityName)}${had}）`, changes: [] };
   }
   if (entry.entity === 'survey' && entry.action === 'delete') return { operation: `${operation}（${text(before?.title)}）`, changes: [] };
+  const cities = entry.entity === 'survey' ? citiesNamed(after, cityNames) : undefined;
+  if (cities) return { operation: `${operation}\u3000${cities}`, changes: [] };
+  if (entry.entity === 'survey' && Array.isArray(after?.mailIds)) return { operation: `${operation}\u3000${(after.mailIds as unknown[]).length} 通`, changes: [] };
   if (entry.entity === 'survey') return { operation, changes: fieldChanges(before, after, SURVEY_FIELDS) };
   if (entry.entity === 'measure') {
     const label = text(after?.label ?? before?.label);

@@ -46,7 +46,7 @@ const auditPages: FastifyPluginAsync = async (app) => {
       entityLabel: ENTITY_LABELS[e.entity] ?? e.entity,
       target: targetLabel(e, names),
       actorLabel: actorLabel({ type: e.actor_type, id: e.actor }, names),
-      described: describeAudit(e),
+      described: describeAudit(e, names.cities),
     }));
     return { entries, cities };
   }
