@@ -1,4 +1,5 @@
 // How answers are written in the workbooks: Japanese labels, 第N次, 更新頻度, and 年度 in 和暦 and 西暦.
+import { formatUpdateCycle } from '../server/domain/response-fields.js';
 import { ANSWER_LABELS, type Answer } from '../server/domain/glossary.js';
 import { formatWarekiFiscalYear as warekiFiscalYear } from '../server/domain/wareki.js';
 import type { PlanAnswers } from './types.js';
@@ -21,8 +22,7 @@ export function latestNumberLabel(n: PlanAnswers['latestNumber']): string {
 }
 
 export function updateCycleLabel(plan: Pick<PlanAnswers, 'updateCycleYears' | 'updateCycleIrregular'>): string {
-  if (plan.updateCycleIrregular) return '不定期';
-  return plan.updateCycleYears ? `${plan.updateCycleYears}年更新` : '';
+  return formatUpdateCycle(plan.updateCycleYears, plan.updateCycleIrregular);
 }
 
 export function answerLabel(answer: Answer | null | undefined): string {

@@ -104,8 +104,11 @@ describe('nobody\'s typing is lost', () => {
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('href="#f-periodEnd"');
     expect(res.body).toContain('value="H25"');
+    // the page says the period itself was not saved (it is kept as a pair), rather than only 「誤りのない項目は一時保存しました」
+    expect(res.body).toContain('計画期間は開始年度と終了年度を組にして保存するため、今回は保存していません。');
     const reload = await browser.get('/respond');
     expect(reload.body).toContain('value="青森市情報化推進計画"');
+    expect(reload.body).not.toContain('value="平成26年度"');
   });
 });
 

@@ -192,13 +192,19 @@ export function companionValue(a: ResponseAnswers, f: ResponseFieldSpec): unknow
 const year = (y: number | null) => (y === null ? '' : `${formatWarekiFiscalYear(y)}（${y}年度）`);
 const choiceLabel = (f: ResponseFieldSpec, value: unknown) => f.choices?.find((c) => c.value === value)?.label ?? '';
 
+/** 更新頻度 as every page, list and workbook writes it: 「5年更新」 (the 調査票's own example), 「不定期」, or ''. */
+export function formatUpdateCycle(years: number | null | undefined, irregular: boolean | null | undefined): string {
+  if (irregular) return '不定期';
+  return years ? `${years}年更新` : '';
+}
+
 /** Each kind's value as a person reads it ('' when unanswered): the change lists' formatter. */
 const SHOW: Record<FieldKind, (f: ResponseFieldSpec, value: unknown, a: ResponseAnswers) => string> = {
   text: (_f, v) => String(v ?? ''),
   yesNo: choiceLabel,
   choice: choiceLabel,
   latestNumber: (_f, v) => (v === null || v === undefined ? '' : `第${v as number}次`),
-  updateCycle: (f, v, a) => (companionValue(a, f) ? '不定期' : v ? `${v as number}年` : ''),
+  updateCycle: (f, v, a) => formatUpdateCycle(v as number | null, companionValue(a, f) === true),
   year: (_f, v) => year((v ?? null) as number | null),
 };
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Measure } from '../db/schema.js';
 import { ANSWER_LABELS } from '../domain/glossary.js';
 import { formatLatestNumber, type ResponseAnswers } from '../domain/response.js';
-import { companionValue, type FieldKind, fieldLocation, fieldValue, RESPONSE_FIELDS, type ResponseFieldSpec } from '../domain/response-fields.js';
+import { companionValue, type FieldKind, fieldLocation, fieldValue, formatUpdateCycle, RESPONSE_FIELDS, type ResponseFieldSpec } from '../domain/response-fields.js';
 import { formatDeadline } from '../domain/deadlines.js';
 import { formatFiscalYear } from '../domain/wareki.js';
 import type { Mailer, MailResult } from '../plugins/mail.js';
@@ -24,7 +24,7 @@ const SUMMARY_VALUE: Record<FieldKind, (f: ResponseFieldSpec, value: unknown, a:
   yesNo: choiceLabel,
   choice: choiceLabel,
   latestNumber: (_f, v) => formatLatestNumber((v ?? null) as number | null) ?? '',
-  updateCycle: (f, v, a) => (companionValue(a, f) ? '不定期' : v !== null && v !== undefined ? `${v as number}年ごと` : ''),
+  updateCycle: (f, v, a) => formatUpdateCycle(v as number | null, companionValue(a, f) === true),
   year: (_f, v) => formatFiscalYear((v ?? null) as number | null),
 };
 

@@ -238,9 +238,12 @@ export function respondentViews(app: FastifyInstance) {
       }
       if (err.errors) {
         const errorTitle = submit ? '送信できませんでした。未回答または誤りのある項目があります' : '一時保存できませんでした。入力内容に誤りがある項目があります';
+        // the period is kept as a pair (domain/response.ts): a pair with an error is not saved, and the note says so
+        const periodKept = !err.errors.some((e) => e.path === '/plan/periodStart' || e.path === '/plan/periodEnd');
+        const periodNote = periodKept ? '' : '計画期間は開始年度と終了年度を組にして保存するため、今回は保存していません。';
         const savedNote = submit
-          ? '誤りのない項目は一時保存しました（まだ送信していません）。'
-          : '誤りのある項目のほかは一時保存しました。誤りのある項目は、直してからもう一度保存してください。';
+          ? `誤りのない項目は一時保存しました（まだ送信していません）。${periodNote}`
+          : `誤りのある項目のほかは一時保存しました。${periodNote}誤りのある項目は、直してからもう一度保存してください。`;
         return renderForm(reply, ctx, state, { values, errors: err.errors, errorTitle, savedNote, status: err.statusCode, plan: opts.plan });
       }
       throw err;
