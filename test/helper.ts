@@ -38,20 +38,53 @@ function pgliteSnapshot(seeded: boolean): Blob | undefined {
   return files ? new Blob([readFileSync(seeded ? files.seeded : files.migrated)]) : undefined;
 }
 
+/**
+ * Files run in parallel, each in its own PostgreSQL schema. Kysely's migrator looks for its tables across every schema
+ * of the database (pg_get_serial_sequence on each column), which fails with 「schema … does not exist」 when another
+ * file drops its schema at that moment. Migrating and dropping a test schema therefore take one advisory lock, on
+ * one connection (a session lock is the connection's).
+ */
+const TEST_SCHEMA_LOCK = 424_242;
+
+export async function withTestSchemaLock<T>(db: DatabaseHandle['db'], fn: (conn: DatabaseHandle['db']) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${TEST_SCHEMA_LOCK})`.execute(conn);
+    try {
+      return await fn(conn);
+    } finally {
+      await sql`select pg_advisory_unlock(${TEST_SCHEMA_LOCK})`.execute(conn);
+    }
+  });
+}
+
+/** Migrates a test database: under the schema lock on PostgreSQL. */
+export async function migrateTestDatabase(database: DatabaseHandle): Promise<void> {
+  if (database.kind !== 'postgres') {
+    await migrateToLatest(database.db, database.schema);
+    return;
+  }
+  await withTestSchemaLock(database.db, (conn) => migrateToLatest(conn, database.schema).then(() => undefined));
+}
+
+/** Drops a test file's own PostgreSQL schema, under the schema lock. */
+export async function dropTestSchema(db: DatabaseHandle['db'], schema: string): Promise<void> {
+  await withTestSchemaLock(db, (conn) => sql.raw(`drop schema if exists ${schema} cascade`).execute(conn).then(() => undefined));
+}
+
 /** Migrated, and seeded when asked: from the snapshot on PGlite, by running the migrations (and seed) otherwise. */
 async function openFreshDatabase(seeded: boolean): Promise<DatabaseHandle> {
   const schema = TEST_DATABASE_URL ? `test_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
   const snapshot = pgliteSnapshot(seeded);
   const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5, pgliteSnapshot: snapshot });
   if (!snapshot) {
-    await migrateToLatest(database.db, database.schema);
+    await migrateTestDatabase(database);
     if (seeded) await seedDatabase(database.db, { today: SEED_TODAY });
   }
   const close = database.close;
   return {
     ...database,
     close: async () => {
-      if (schema) await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
+      if (schema) await dropTestSchema(database.db, schema);
       await close();
     },
   };

@@ -3,7 +3,7 @@ import { NO_MIGRATIONS, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../server/db/database.js';
 import { createMigrator, isMigrated } from '../server/db/migrate.js';
-import { openTestDatabase } from './helper.js';
+import { openTestDatabase, withTestSchemaLock } from './helper.js';
 
 let database: DatabaseHandle;
 beforeAll(async () => {
@@ -44,13 +44,17 @@ describe('migrations', () => {
 
   it('can be rolled all the way down and up again', async () => {
     const other = await openTestDatabase();
+    // on PostgreSQL under the schema lock, as every test migration is (test/helper.ts)
+    const run = (fn: (db: typeof other.db) => Promise<void>) => (other.kind === 'postgres' ? withTestSchemaLock(other.db, fn) : fn(other.db));
     try {
-      const migrator = createMigrator(other.db, other.schema);
-      const down = await migrator.migrateTo(NO_MIGRATIONS);
-      expect(down.error).toBeUndefined();
-      expect(await isMigrated(other.db, other.schema)).toBe(false);
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
-      expect(await isMigrated(other.db, other.schema)).toBe(true);
+      await run(async (db) => {
+        const migrator = createMigrator(db, other.schema);
+        const down = await migrator.migrateTo(NO_MIGRATIONS);
+        expect(down.error).toBeUndefined();
+        expect(await isMigrated(db, other.schema)).toBe(false);
+        expect((await migrator.migrateToLatest()).error).toBeUndefined();
+        expect(await isMigrated(db, other.schema)).toBe(true);
+      });
     } finally {
       await other.close();
     }

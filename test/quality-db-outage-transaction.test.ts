@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { type DatabaseHandle, openDatabase } from '../server/db/database.js';
-import { migrateToLatest } from '../server/db/migrate.js';
-import { TEST_DATABASE_URL, testConfig } from './helper.js';
+import { dropTestSchema, migrateTestDatabase, TEST_DATABASE_URL, testConfig } from './helper.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 describe.runIf(TEST_DATABASE_URL)('a dropped connection inside a transaction (PostgreSQL through a TCP proxy)', () => {
@@ -22,7 +21,7 @@ describe.runIf(TEST_DATABASE_URL)('a dropped connection inside a transaction (Po
     proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.host = `127.0.0.1:${proxy.port}`;
     database = await openDatabase({ databaseUrl: url.toString(), schema, poolSize: 2, onPoolError: () => undefined });
-    await migrateToLatest(database.db, schema);
+    await migrateTestDatabase(database);
     app = await buildApp(testConfig(), { database });
     // a route that does what every write does: a transaction with several statements; the cut comes in between
     app.post('/test/transaction', async () =>
@@ -39,7 +38,7 @@ describe.runIf(TEST_DATABASE_URL)('a dropped connection inside a transaction (Po
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);
     await app?.close();
-    await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db).catch(() => undefined);
+    await dropTestSchema(database.db, schema).catch(() => undefined);
     await database?.close();
     await proxy.close();
   });

@@ -1,13 +1,11 @@
 // PostgreSQL stops mid-run: requests get 503 with Retry-After quickly (no hang, no 500), /health says 503,
 // and service resumes when the database returns, without a restart. Only meaningful on the real PostgreSQL.
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { type DatabaseHandle, openDatabase } from '../server/db/database.js';
-import { migrateToLatest } from '../server/db/migrate.js';
 import { seedDatabase } from '../server/db/seed.js';
-import { TEST_DATABASE_URL, testConfig } from './helper.js';
+import { dropTestSchema, migrateTestDatabase, TEST_DATABASE_URL, testConfig } from './helper.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -23,7 +21,7 @@ describe.runIf(TEST_DATABASE_URL)('database outage (PostgreSQL through a TCP pro
     proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.host = `127.0.0.1:${proxy.port}`;
     database = await openDatabase({ databaseUrl: url.toString(), schema, poolSize: 4, onPoolError: (e) => poolErrors.push(e) });
-    await migrateToLatest(database.db, schema);
+    await migrateTestDatabase(database);
     await seedDatabase(database.db, { today: new Date('2026-11-21T00:00:00Z') });
     app = await buildApp(testConfig(), { database });
     await app.ready();
@@ -32,7 +30,7 @@ describe.runIf(TEST_DATABASE_URL)('database outage (PostgreSQL through a TCP pro
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);
     await app?.close();
-    await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db).catch(() => undefined);
+    await dropTestSchema(database.db, schema).catch(() => undefined);
     await database?.close();
     await proxy.close();
   });
