@@ -1,14 +1,14 @@
 // The proposals read from an attached plan, as a respondent sees them in Chromium: the narrow checkbox column's
 // header 「選ぶ」 stays on one line (the user trial saw it broken into 選 / ぶ beside the long evidence column).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 import { HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let ctx: TestContext;
 let browser: Browser;
 let page: Page;
@@ -16,7 +16,6 @@ let base: string;
 let token: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} がありません。Debian の chromium パッケージを入れてください（apt-get install -y chromium）。このテストは飛ばしません。`);
   ctx = await buildTestApp({ seed: true });
   const auth = await loginOrganiser(ctx);
   const surveyId = await openDemoSurvey(ctx, auth);
@@ -31,10 +30,7 @@ beforeAll(async () => {
   expect(uploaded.statusCode).toBe(201);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
   await page.goto(`${base}/r/${token}`);
   await page.getByRole('button', { name: '回答画面を開く' }).click();

@@ -1,15 +1,15 @@
 // Drives the real respondent form in headless Chromium (Debian's chromium + playwright-core): keyboard only,
 // draft → come back → error state → submit → edit → resubmit, with axe-core (WCAG 2.1 AA) on every state.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 import { ASAHIKAWA, HAKODATE, invite, openDemoSurvey } from './respondent-fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE_PLAN = path.join(import.meta.dirname, 'fixtures/plans/settsu.txt');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -51,9 +51,6 @@ async function press(buttonText: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} がありません。Debian の chromium パッケージを入れてください（apt-get install -y chromium）。このテストは飛ばしません。`);
-  }
   ctx = await buildTestApp({ seed: true });
   const auth = await loginOrganiser(ctx);
   const surveyId = await openDemoSurvey(ctx, auth);
@@ -62,10 +59,7 @@ beforeAll(async () => {
   measures = (await ctx.app.inject({ method: 'GET', url: `/api/v1/surveys/${surveyId}`, headers: auth })).json().measures;
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   // axe is injected through DevTools; the page's own CSP stays as served.
   page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
 });

@@ -1,13 +1,12 @@
 // The results page in headless Chromium: no console or page errors (CSP violations included), the SVG charts
 // have a real size, and a screenshot is left in /tmp to check legibility.
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPublishedResponses, type PublishedFixture } from './fixtures/build-published-responses.js';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let ctx: TestContext;
 let auth: { authorization: string };
 let fixture: PublishedFixture;
@@ -15,16 +14,12 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Debian の chromium が ${CHROMIUM} にありません（apt-get install chromium）。ブラウザでの確認は省略しません`);
   ctx = await buildTestApp();
   auth = await loginOrganiser(ctx);
   fixture = await buildPublishedResponses(ctx.database.db);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

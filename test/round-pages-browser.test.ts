@@ -1,14 +1,14 @@
 // This round's organiser pages in headless Chromium: the roster import preview on a narrow window (the rows in
 // error named above the table; prefecture names, codes and city names on one line: white-space: nowrap), and
 // axe-core (WCAG 2.1 AA) on the preview, the copied round's review with its <mark>s, and the removal pages.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginOrganiser, type TestContext } from './helper.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -34,15 +34,11 @@ const CSV = [
 ].join('\r\n');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Debian の chromium が ${CHROMIUM} にありません（apt-get install chromium）。ブラウザでの確認は省略しません`);
   ctx = await buildTestApp({ seed: true });
   auth = await loginOrganiser(ctx);
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
