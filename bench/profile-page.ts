@@ -5,38 +5,15 @@
 //   BENCH_DUMP=file.html              writes the page once (to compare the HTML before and after a change)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { randomBytes } from 'node:crypto';
-import type { KyselyPlugin } from 'kysely';
 import { sql } from 'kysely';
-import { buildApp } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
-import { openDatabase } from '../server/db/database.js';
-import { migrateToLatest } from '../server/db/migrate.js';
-import { seedDatabase } from '../server/db/seed.js';
-import { hashPassword } from '../server/lib/passwords.js';
 import { loadRespondentPage } from '../server/repositories/respondent-page.js';
-import { createOrganiser } from '../server/repositories/organisers.js';
+import { openProfiledApp } from './profile-setup.js';
 import { sampleResponse } from './sample-response.js';
 
 const [kind, countArg, urlArg] = process.argv.slice(2);
 const N = Number(countArg ?? 500);
 const url = urlArg ?? '/respond';
-const databaseUrl = kind === 'postgres' ? process.env.DATABASE_URL : undefined;
-const schema = databaseUrl ? `page_${randomBytes(4).toString('hex')}` : undefined;
-const database = await openDatabase({ databaseUrl, schema, poolSize: 10 });
-await migrateToLatest(database.db, database.schema);
-await seedDatabase(database.db, { today: new Date() });
-let statements = 0;
-const counter: KyselyPlugin = { transformQuery: (a) => a.node, transformResult: async (a) => (statements++, a.result) };
-const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', NODE_ENV: 'production', DATA_DIR: '/tmp/bench-data', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
-const app = await buildApp(config, { database: { ...database, db: database.db.withPlugin(counter) } });
-await app.ready();
-await createOrganiser(database.db, { email: 'bench@example.jp', passwordHash: await hashPassword('bench-password-123'), role: 'admin' });
-const token = (await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'bench@example.jp', password: 'bench-password-123' } })).json().token;
-const organiser = { authorization: `Bearer ${token}` };
-await app.inject({ method: 'PATCH', url: '/api/v1/surveys/1', headers: organiser, payload: { status: 'open' } });
-const codes = (await app.inject({ method: 'GET', url: '/api/v1/surveys/1', headers: organiser })).json().measures.map((m: { code: string }) => m.code);
-const invitations = (await app.inject({ method: 'POST', url: '/api/v1/surveys/1/invitations', headers: organiser, payload: {} })).json() as Array<{ cityCode: string; token: string }>;
+const { app, database, counted, codes, invitations, close } = await openProfiledApp(kind, 'page');
 const invitation = invitations.find((i) => i.cityCode !== '282049')!;
 await app.inject({ method: 'PUT', url: '/api/v1/response', headers: { authorization: `Bearer ${invitation.token}` }, payload: { ...sampleResponse(codes, 1), version: 0 } });
 const opened = await app.inject({ method: 'POST', url: `/r/${invitation.token}` });
@@ -64,7 +41,7 @@ if (process.env.BENCH_CPU_PROFILE) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
-statements = 0;
+counted.statements = 0;
 let bytes = 0;
 await measure(`GET ${url}`, async () => {
   const res = await get();
@@ -72,7 +49,5 @@ await measure(`GET ${url}`, async () => {
   bytes = res.rawPayload.length;
 });
 if (process.env.BENCH_CPU_PROFILE) writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify((await profiler.post('Profiler.stop')).profile));
-console.log(`${kind} GET ${url}: ${(statements / N).toFixed(2)} statements per request, ${(bytes / 1024).toFixed(1)} KB`);
-await app.close();
-if (schema) await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
-await database.close();
+console.log(`${kind} GET ${url}: ${(counted.statements / N).toFixed(2)} statements per request, ${(bytes / 1024).toFixed(1)} KB`);
+await close();
