@@ -21,8 +21,8 @@ interface Served {
   info: { port: number; organiserToken?: string; respondentTokens?: string[]; respondentVersions?: number[]; respondentCookie?: string; measureCodes?: string[] };
 }
 
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(TSX, ['bench/serve.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+async function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(TSX, ['bench/serve.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const info = await new Promise<Served['info']>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -100,7 +100,7 @@ async function httpRuns(db: 'pglite' | 'postgres') {
   const form = await load({ url: `${url}/respond`, headers: { cookie: app.info.respondentCookie! } });
   row(db, 'GET /respond (46-measure form)', form, baseline);
   const formShare = db === 'postgres' ? 0.1 : 0.05;
-  targets.push({ name: `[${db}] form page ≥ ${formShare * 100} % of baseline req/s at ${CONNECTIONS} connections`, value: `${ofBaseline(form, baseline)}${form.non2xx ? ` (${form.statuses})` : ''}`, met: form.non2xx === 0 && form.rps / baseline.rps >= formShare });
+  targets.push({ name: `[${db}] form page (unchanged data: the kept page) ≥ ${formShare * 100} % of baseline req/s at ${CONNECTIONS} connections`, value: `${ofBaseline(form, baseline)}${form.non2xx ? ` (${form.statuses})` : ''}`, met: form.non2xx === 0 && form.rps / baseline.rps >= formShare });
   if (db === 'postgres') targets.push({ name: '[postgres] form page p99 < 50 ms', value: `${form.p99.toFixed(1)} ms`, met: form.p99 < 50 });
 
   const page = await fetch(`${url}/respond`, { headers: { cookie: app.info.respondentCookie! } });
@@ -156,6 +156,12 @@ async function httpRuns(db: 'pglite' | 'postgres') {
   const results = await load({ url: `${url}/api/v1/surveys/1/results`, headers: { authorization: `Bearer ${app.info.organiserToken}` } });
   row(db, 'GET /api/v1/surveys/1/results (62 cities)', results, baseline);
   await stop(app);
+
+  // The form drawn afresh on every request (a first view, or the view after a save: the kept page does not apply)
+  const uncached = await serve(['app', db], { PAGE_CACHE_MB: '0' });
+  const fresh = await load({ url: `http://127.0.0.1:${uncached.info.port}/respond`, headers: { cookie: uncached.info.respondentCookie! } });
+  row(db, 'GET /respond drawn afresh each time (PAGE_CACHE_MB=0)', fresh, baseline);
+  await stop(uncached);
 }
 
 interface ScaleCase {

@@ -37,6 +37,7 @@ async function platform() {
     DATA_DIR: '/tmp/bench-data',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
+    ...(process.env.PAGE_CACHE_MB ? { PAGE_CACHE_MB: process.env.PAGE_CACHE_MB } : {}),
   });
   const database = await openDatabase({ databaseUrl, schema, poolSize: config.databasePoolSize });
   await migrateToLatest(database.db, database.schema);

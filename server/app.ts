@@ -28,6 +28,7 @@ import apiRoutes from './routes/api/index.js';
 import pageRoutes from './routes/pages/index.js';
 import { ResultsWorkbookCache } from './services/results-workbook-cache.js';
 import { SurveyDefinitionCache } from './services/survey-definitions.js';
+import { RenderedPageCache } from './views/page-cache.js';
 import { ResultsCache } from './services/results-cache.js';
 
 export interface AppDeps {
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('resultsWorkbookCache', new ResultsWorkbookCache());
   app.decorate('surveyDefinitions', new SurveyDefinitionCache());
   app.decorate('resultsCache', new ResultsCache());
+  app.decorate('renderedPages', new RenderedPageCache(config.pageCacheBytes));
 
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(errorsPlugin);

@@ -35,6 +35,8 @@ export interface Config {
   mailPollMs: number;
   /** PostgreSQL connections per instance (DATABASE_POOL_SIZE); each instance counts against the server's max_connections */
   databasePoolSize: number;
+  /** the respondent form pages kept per instance (PAGE_CACHE_MB, views/page-cache.ts), in bytes; 0 keeps none */
+  pageCacheBytes: number;
 }
 
 /** A configuration error names the variable; server.ts prints it as one line and exits. */
@@ -51,6 +53,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_PAGE_CACHE_MB = 32;
 
 function nonEmpty(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -172,5 +175,6 @@ export function loadConfig(env: Env = process.env, terminal: { tty: boolean } = 
     mailLeaseMs: parseMs(env, 'MAIL_LEASE_MS', 60_000, 500, 3_600_000),
     mailPollMs: parseMs(env, 'MAIL_POLL_MS', 1_000, 20, 600_000),
     databasePoolSize: parseCount(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 100),
+    pageCacheBytes: parseCount(env, 'PAGE_CACHE_MB', DEFAULT_PAGE_CACHE_MB, 0, 4096) * 1024 * 1024,
   };
 }

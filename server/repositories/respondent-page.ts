@@ -19,6 +19,8 @@ export interface RespondentPage {
   answers: Record<string, Answer>;
   /** the city's plan documents without their content (only when asked for) */
   planDocuments: Array<Omit<PlanDocumentRow, 'content'>>;
+  /** the row versions of all of the above (respondentPageFingerprint) */
+  fingerprint: string;
 }
 
 // jsonb gives timestamps as text: these columns become Dates, as pg and PGlite return them elsewhere
@@ -35,6 +37,7 @@ interface PageRow {
   is_participant: boolean;
   response_row: ResponseJson | string | null;
   plan_documents: DocJson[] | string | null;
+  fingerprint: string;
 }
 
 const RESPONSE = `(select to_jsonb(r) || jsonb_build_object('stored_answers', coalesce(
@@ -47,6 +50,22 @@ const PLAN_DOCUMENTS = `coalesce((select jsonb_agg(jsonb_build_object('id', d.id
     'sha256', d.sha256, 'created_at', d.created_at, 'reading', d.reading, 'warnings', d.warnings, 'decisions', d.decisions) order by d.id)
   from plan_documents d where d.survey_id = i.survey_id and d.city_code = i.city_code), '[]'::jsonb)`;
 
+/**
+ * The row versions of everything a respondent page shows (PostgreSQL's xmin changes whenever a row is written): the
+ * survey, the city, the measures' revision, the participation, the response and its answers (their count and newest
+ * write, which also sees a deletion), and the plan documents. The same text in the page's query and on its own, so
+ * a kept page (views/page-cache.ts) is compared with exactly what drawing it afresh would read.
+ */
+const FINGERPRINT = `concat_ws('|', s.xmin, c.xmin, (select revision::text from measure_revision),
+    (select p.xmin from participants p where p.survey_id = i.survey_id and p.city_code = i.city_code),
+    (select concat(r.xmin, ':', (select concat(count(*), ':', max(ra.xmin::text::bigint)) from response_answers ra where ra.response_id = r.id))
+      from responses r where r.survey_id = i.survey_id and r.city_code = i.city_code),
+    (select concat(count(*), ':', max(d.xmin::text::bigint)) from plan_documents d where d.survey_id = i.survey_id and d.city_code = i.city_code))`;
+const PAGE_ROWS = `from invitations i
+  join surveys s on s.id = i.survey_id
+  join cities c on c.code = i.city_code
+  where i.id = $1 and i.revoked_at is null and i.survey_id = $2 and i.city_code = $3`;
+
 /** The page's SQL text, written once per variant: a page then costs no query building, only its three parameters. */
 function pageSql(response: boolean, planDocuments: boolean): string {
   // the survey as JSON too: a column added by a migration while an instance runs does not change the statement's columns
@@ -55,24 +74,31 @@ function pageSql(response: boolean, planDocuments: boolean): string {
     to_jsonb(c) as city_row,
     exists (select 1 from participants p where p.survey_id = i.survey_id and p.city_code = i.city_code) as is_participant,
     ${response ? RESPONSE : 'null'} as response_row,
-    ${planDocuments ? PLAN_DOCUMENTS : 'null'} as plan_documents
-  from invitations i
-  join surveys s on s.id = i.survey_id
-  join cities c on c.code = i.city_code
-  where i.id = $1 and i.revoked_at is null and i.survey_id = $2 and i.city_code = $3`;
+    ${planDocuments ? PLAN_DOCUMENTS : 'null'} as plan_documents,
+    ${FINGERPRINT} as fingerprint
+  ${PAGE_ROWS}`;
 }
 const PAGE_SQL = [false, true].map((response) => [false, true].map((planDocuments) => preparedStatement(pageSql(response, planDocuments))));
+const FINGERPRINT_SQL = preparedStatement(`select ${FINGERPRINT} as fingerprint ${PAGE_ROWS}`);
+
+type Session = { invitationId: number; surveyId: number; cityCode: string };
+
+/** The fingerprint of the session's page data (undefined when the session's invitation is no longer active). */
+export async function respondentPageFingerprint(db: Db, session: Session): Promise<string | undefined> {
+  const { rows } = await db.executeQuery<{ fingerprint: string }>(CompiledQuery.raw(FINGERPRINT_SQL, [session.invitationId, session.surveyId, session.cityCode]));
+  return rows[0]?.fingerprint;
+}
 
 export async function loadRespondentPage(
   db: Db,
-  session: { invitationId: number; surveyId: number; cityCode: string },
+  session: Session,
   opts: { response?: boolean; planDocuments?: boolean } = {},
 ): Promise<RespondentPage | undefined> {
   const text = PAGE_SQL[opts.response ? 1 : 0][opts.planDocuments ? 1 : 0];
   const { rows } = await db.executeQuery<PageRow>(CompiledQuery.raw(text, [session.invitationId, session.surveyId, session.cityCode]));
   const row = rows[0];
   if (!row) return undefined;
-  const { survey_row, measure_revision, city_row, is_participant, response_row, plan_documents } = row;
+  const { survey_row, measure_revision, city_row, is_participant, response_row, plan_documents, fingerprint } = row;
   const survey = json(survey_row);
   const city = json(city_row);
   let response: ResponseRow | undefined;
@@ -91,5 +117,6 @@ export async function loadRespondentPage(
     response,
     answers,
     planDocuments: (plan_documents ? json(plan_documents) : []).map((d) => ({ ...d, created_at: new Date(d.created_at) })),
+    fingerprint,
   };
 }

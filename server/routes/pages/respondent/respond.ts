@@ -6,9 +6,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Survey } from '../../../db/schema.js';
 import { SURVEY_STATUS_LABELS } from '../../../domain/glossary.js';
-import { deadlinePassed } from '../../../domain/deadlines.js';
+import { deadlinePassed, deadlinePassesAt } from '../../../domain/deadlines.js';
 import { RESPONDENT_COOKIE, respondentActor } from '../../../plugins/respondent-auth.js';
 import { findCity } from '../../../repositories/cities.js';
+import { respondentPageFingerprint } from '../../../repositories/respondent-page.js';
 import { openInvitation, sessionExpiry } from '../../../services/invitations.js';
 import { discardChanges, getResponse, ResponseConflict } from '../../../services/responses.js';
 import { takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
@@ -67,6 +68,15 @@ async function respondentPages(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
+      // The form as drawn before, when the fingerprint of its data is still the same (views/page-cache.ts)
+      const session = app.respondentSession(request);
+      const { saved, discarded, plan, planError } = request.query;
+      const key = session && JSON.stringify([session.invitationId, session.surveyId, session.cityCode, saved, discarded, plan, planError]);
+      const kept = key ? app.renderedPages.peek(key, app.clock()) : undefined;
+      if (key && kept && (await respondentPageFingerprint(app.db, session)) === kept.fingerprint) {
+        request.respondent = { ...session, via: 'cookie' };
+        return reply.header('cache-control', NO_STORE).type('text/html; charset=utf-8').send(app.renderedPages.take(key, kept, reply.generateCsrf()));
+      }
       const ctx = await context(request, reply, { response: true, planDocuments: true });
       if (!ctx) return reply;
       const state = pageState(ctx);
@@ -87,7 +97,12 @@ async function respondentPages(app: FastifyInstance) {
           : request.query.discarded === '1'
             ? '送信後の変更を取り消し、送信済みの回答に戻しました。'
             : undefined;
-      return renderForm(reply, ctx, state, { notice, plan: { notice: request.query.plan, error: request.query.planError }, planDocuments: ctx.page.planDocuments });
+      return renderForm(reply, ctx, state, {
+        notice,
+        plan: { notice: plan, error: planError },
+        planDocuments: ctx.page.planDocuments,
+        keep: key ? { key, fingerprint: ctx.page.fingerprint, validUntil: late ? undefined : deadlinePassesAt(ctx.survey.deadline) } : undefined,
+      });
     },
   );
 

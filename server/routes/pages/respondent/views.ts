@@ -94,6 +94,8 @@ export function respondentViews(app: FastifyInstance) {
       plan?: { notice?: string; error?: string };
       /** already read (by the page's query); read again when absent */
       planDocuments?: RespondentPage['planDocuments'];
+      /** keep the page drawn from this data (views/page-cache.ts), until validUntil */
+      keep?: { key: string; fingerprint: string; validUntil?: Date };
     },
   ) {
     const { measures } = ctx.definition;
@@ -101,41 +103,44 @@ export function respondentViews(app: FastifyInstance) {
     const values = opts.values ?? valuesFromAnswers(state.model);
     const errors = opts.errors ?? [];
     const render = (context: unknown) => app.renderPartial(MEASURE_TABLE_PARTIAL, context);
-    return reply
-      .code(opts.status ?? 200)
-      .header('cache-control', NO_STORE)
-      .view('pages/respondent/form.hbs', {
-        title: `${ctx.survey.title}（回答）`,
-        survey: surveyPageView(ctx.survey),
-        city: ctx.city,
-        statusLabel: statusText(state),
-        submittedAt: state.submittedAt,
+    const csrf = reply.generateCsrf();
+    const page = {
+      title: `${ctx.survey.title}（回答）`,
+      survey: surveyPageView(ctx.survey),
+      city: ctx.city,
+      statusLabel: statusText(state),
+      submittedAt: state.submittedAt,
+      version: state.version,
+      hasUnsubmittedChanges: state.hasUnsubmittedChanges,
+      unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
+      deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
+      csrf,
+      form: formModel(values, errors, measures, { receipts: app.mailer.smtp, groups: false }),
+      measureTable: measureTableHtml(
+        render,
+        () => SurveyDefinitionCache.derive(ctx.definition, MEASURE_TABLE_PARTIAL, (ms) => measureTableOf(render, ms)),
+        values.measures,
+        errors,
+        measures,
+      ),
+      errorTitle: opts.errorTitle,
+      savedNote: opts.savedNote,
+      notice: opts.notice,
+      planDocuments: await respondentPlanPanel(app.db, {
+        surveyId: ctx.survey.id,
+        cityCode: ctx.city.code,
         version: state.version,
-        hasUnsubmittedChanges: state.hasUnsubmittedChanges,
-        unsubmittedNotice: state.hasUnsubmittedChanges ? UNSUBMITTED_NOTICE : undefined,
-        deadlinePassed: deadlinePassed(ctx.survey.deadline, now),
-        csrf: reply.generateCsrf(),
-        form: formModel(values, errors, measures, { receipts: app.mailer.smtp, groups: false }),
-        measureTable: measureTableHtml(
-          render,
-          () => SurveyDefinitionCache.derive(ctx.definition, MEASURE_TABLE_PARTIAL, (ms) => measureTableOf(render, ms)),
-          values.measures,
-          errors,
-          measures,
-        ),
-        errorTitle: opts.errorTitle,
-        savedNote: opts.savedNote,
-        notice: opts.notice,
-        planDocuments: await respondentPlanPanel(app.db, {
-          surveyId: ctx.survey.id,
-          cityCode: ctx.city.code,
-          version: state.version,
-          disclosure: state.model.disclosure,
-          measures,
-          docs: opts.planDocuments,
-          ...opts.plan,
-        }),
-      });
+        disclosure: state.model.disclosure,
+        measures,
+        docs: opts.planDocuments,
+        ...opts.plan,
+      }),
+    };
+    reply.code(opts.status ?? 200).header('cache-control', NO_STORE);
+    if (!opts.keep) return reply.view('pages/respondent/form.hbs', page);
+    const html = await reply.viewAsync('pages/respondent/form.hbs', page);
+    app.renderedPages.keep(opts.keep.key, { ...opts.keep, html, token: csrf });
+    return reply.type('text/html; charset=utf-8').send(html);
   }
 
   async function renderSummary(reply: FastifyReply, ctx: Context, state: ResponseState, opts: { heading: string; notice?: string; message?: string; canEdit: boolean; status?: number }) {
