@@ -68,14 +68,19 @@ function literal(value: unknown): string | undefined {
 
 type PgliteQuery = (text: string, params?: unknown[], options?: unknown) => Promise<unknown>;
 
+/** A statement that cannot change any table's rows (a plain SELECT; also SELECT … FOR UPDATE, which only locks). */
+const READS_ONLY = /^\s*select\b/i;
+
 /**
  * PGlite plans every query in the event loop's thread: a text marked by preparedStatement() is PREPAREd once and
- * then run as EXECUTE with its (scalar) parameters as literals, which skips the parse and the plan.
+ * then run as EXECUTE with its (scalar) parameters as literals, which skips the parse and the plan. Every other
+ * statement (a write, a DDL, BEGIN/COMMIT) is counted before it runs, for DatabaseHandle.writes.
  */
-function runPreparedOnPglite(pglite: { query: PgliteQuery }): void {
+function runPreparedOnPglite(pglite: { query: PgliteQuery }, counter: { writes: number }): void {
   const query = pglite.query.bind(pglite);
   const prepared = new Set<string>();
   pglite.query = async (text, params = [], options) => {
+    if (!READS_ONLY.test(text)) counter.writes++;
     const name = preparedNames.get(text);
     const literals = name ? params.map(literal) : [];
     if (!name || literals.includes(undefined)) return query(text, params, options);
@@ -100,6 +105,12 @@ export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   /** The schema the tables live in ('public' unless a test gave its own). */
   schema: string;
+  /**
+   * PGlite only: how many statements that may write have been run so far. The embedded database has no other
+   * writer (one process owns its data directory), so while this number stays the same, no data has changed.
+   * Undefined for PostgreSQL, where other instances write too.
+   */
+  writes?: () => number;
   close(): Promise<void>;
 }
 
@@ -166,9 +177,10 @@ async function openPglite(dir?: string, snapshot?: Blob): Promise<DatabaseHandle
   // Loaded only when used: PGlite's module costs some 50 MB of memory that a PostgreSQL server does not need.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const pglite = await PGlite.create({ dataDir: dir, loadDataDir: snapshot, parsers: { [DATE_OID]: keepDateString } });
-  runPreparedOnPglite(pglite as unknown as { query: PgliteQuery });
+  const counter = { writes: 0 };
+  runPreparedOnPglite(pglite as unknown as { query: PgliteQuery }, counter);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', schema: 'public', close: () => db.destroy() };
+  return { db, kind: 'pglite', schema: 'public', writes: () => counter.writes, close: () => db.destroy() };
 }
 
 /** True when the database answers a trivial query. */

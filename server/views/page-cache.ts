@@ -2,7 +2,8 @@
 // while its data is unchanged is sent as it was drawn, without its query's JSON, the view model or Handlebars.
 // The fingerprint is read from the database on every request (repositories/respondent-page.ts: the row versions of
 // everything the page shows), so a change made through any instance is seen at once; the cache is only ever
-// trusted for what it was checked against. A page's CSRF token is never kept: the HTML is held in the parts around
+// trusted for what it was checked against. On PGlite, which has no other writer, a page is also current while no
+// statement that may write has run since it was checked (DatabaseHandle.writes): then not even that query is needed. A page's CSRF token is never kept: the HTML is held in the parts around
 // it and each request's own token is put back in between.
 
 declare module 'fastify' {
@@ -17,6 +18,8 @@ export interface KeptPage {
   fingerprint: string;
   /** the moment the same data would draw a different page (the deadline passing), as epoch ms; Infinity when none */
   validUntil: number;
+  /** PGlite: DatabaseHandle.writes() when the data was last read or checked (unchanged since when it still is) */
+  writes?: number;
   /** the HTML around each occurrence of the CSRF token */
   parts: Buffer[];
   bytes: number;
@@ -51,12 +54,12 @@ export class RenderedPageCache {
     return assemble(page.parts, token);
   }
 
-  keep(key: string, page: { fingerprint: string; validUntil?: Date; html: string; token: string }): void {
+  keep(key: string, page: { fingerprint: string; writes?: number; validUntil?: Date; html: string; token: string }): void {
     this.remove(key);
     const parts = page.html.split(page.token).map((part) => Buffer.from(part));
     const bytes = parts.reduce((n, p) => n + p.length, 0);
     if (bytes > this.maxBytes) return;
-    this.entries.set(key, { fingerprint: page.fingerprint, validUntil: page.validUntil?.getTime() ?? Infinity, parts, bytes });
+    this.entries.set(key, { fingerprint: page.fingerprint, writes: page.writes, validUntil: page.validUntil?.getTime() ?? Infinity, parts, bytes });
     this.bytes += bytes;
     this.kept++;
     for (const [oldest, entry] of this.entries) {

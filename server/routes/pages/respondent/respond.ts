@@ -68,12 +68,14 @@ async function respondentPages(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      // The form as drawn before, when the fingerprint of its data is still the same (views/page-cache.ts)
+      // The form as drawn before, when the data it was drawn from is unchanged (views/page-cache.ts)
       const session = app.respondentSession(request);
       const { saved, discarded, plan, planError } = request.query;
       const key = session && JSON.stringify([session.invitationId, session.surveyId, session.cityCode, saved, discarded, plan, planError]);
+      const writes = app.database.writes?.();
       const kept = key ? app.renderedPages.peek(key, app.clock()) : undefined;
-      if (key && kept && (await respondentPageFingerprint(app.db, session)) === kept.fingerprint) {
+      if (key && kept && ((writes !== undefined && writes === kept.writes) || (await respondentPageFingerprint(app.db, session)) === kept.fingerprint)) {
+        kept.writes = writes;
         request.respondent = { ...session, via: 'cookie' };
         return reply.header('cache-control', NO_STORE).type('text/html; charset=utf-8').send(app.renderedPages.take(key, kept, reply.generateCsrf()));
       }
@@ -101,7 +103,7 @@ async function respondentPages(app: FastifyInstance) {
         notice,
         plan: { notice: plan, error: planError },
         planDocuments: ctx.page.planDocuments,
-        keep: key ? { key, fingerprint: ctx.page.fingerprint, validUntil: late ? undefined : deadlinePassesAt(ctx.survey.deadline) } : undefined,
+        keep: key ? { key, fingerprint: ctx.page.fingerprint, writes, validUntil: late ? undefined : deadlinePassesAt(ctx.survey.deadline) } : undefined,
       });
     },
   );

@@ -95,7 +95,7 @@ export function respondentViews(app: FastifyInstance) {
       /** already read (by the page's query); read again when absent */
       planDocuments?: RespondentPage['planDocuments'];
       /** keep the page drawn from this data (views/page-cache.ts), until validUntil */
-      keep?: { key: string; fingerprint: string; validUntil?: Date };
+      keep?: { key: string; fingerprint: string; writes?: number; validUntil?: Date };
     },
   ) {
     const { measures } = ctx.definition;
