@@ -40,6 +40,20 @@ describe('health and documentation', () => {
     expect(res.body).not.toMatch(/(src|href)="https?:/);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
   });
+
+  it('every response carries the security headers: a page, the API, a 404 and a static asset', async () => {
+    for (const url of ['/', '/health', '/api/v1/surveys', '/no-such-page', '/assets/site.css']) {
+      const res = await inject({ method: 'GET', url });
+      expect(res.headers['content-security-policy'], url).toBe(
+        "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'self';object-src 'none'",
+      );
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy'], url).toBe('same-origin');
+      expect(res.headers['strict-transport-security'], url).toBeUndefined();
+    }
+  });
 });
 
 describe('organiser session', () => {
