@@ -1,7 +1,7 @@
 // Two app instances on one PostgreSQL behave as one (issue #15): requests alternate between two real server
 // processes; 62 invitation mails are each sent exactly once although one instance is killed (SIGKILL) halfway,
-// with mails in flight; a session ended on one is refused on the other; a measure renamed through one is on the
-// respondent form the other serves from its cache at once. PostgreSQL only (PGlite is one process).
+// with mails in flight; a session ended on one is refused on the other; a measure renamed, or a draft saved,
+// through one is on the respondent form the other serves from its caches at once. PostgreSQL only (PGlite is one process).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -185,7 +185,7 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
     expect(statuses).toBe(200);
   }, 180_000);
 
-  it('a measure renamed through one instance is on the form the other serves from its cache at once', async () => {
+  it('a measure renamed or a draft saved through one instance is on the form the other serves from its caches at once', async () => {
     // instance 0 was killed above: a new one takes its place
     const a = instances.push(await start()) - 1;
     const b = 1;
@@ -219,5 +219,13 @@ describe.runIf(TEST_DATABASE_URL)('two app instances on one PostgreSQL', () => {
     const html = await form();
     expect(legend(html)).toBe(renamed);
     expect(html.match(/<legend id="m-[^"]+-legend">/g)).toHaveLength(46);
+
+    // B keeps the page it drew (views/page-cache.ts); a draft saved through A is on B's very next page
+    expect(legend(await form())).toBe(renamed);
+    const saved = await call(a, 'PUT', '/api/v1/response', invitation.token, { contact: { department: '企画部 二台目で保存' }, measures: { [measure.code]: 'studying' }, version: 0 });
+    expect(saved.status).toBe(200);
+    const after = await form();
+    expect(after).toContain('value="企画部 二台目で保存"');
+    expect(after).toMatch(new RegExp(`id="m-${measure.code}-studying" name="[^"]+" value="studying" checked`));
   }, 120_000);
 });
