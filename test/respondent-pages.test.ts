@@ -235,7 +235,14 @@ describe('the form', () => {
     expect(res.body).toContain('函館市情報化推進計画');
     const csrf = csrfOf((await page('/respond')).body);
     expect(csrf).toBe('');
+    // the personal link no longer asks for answers by a deadline: it says the survey's stage and offers the summary
+    const link = await page(`/r/${token}`);
+    expect(link.body).not.toContain('回答期限');
+    expect(link.body).toContain('<dt>調査の状況</dt><dd>締切</dd>');
+    expect(link.body).toContain('回答の受付は終了しました');
+    expect(link.body).toContain('>回答の内容を見る</button>');
     await ctx.app.inject({ method: 'PATCH', url: `/api/v1/surveys/${surveyId}`, headers: auth, payload: { status: 'open' } });
+    expect((await page(`/r/${token}`)).body).toContain('>回答画面を開く</button>');
   });
 });
 

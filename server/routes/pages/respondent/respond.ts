@@ -16,6 +16,14 @@ import { takeFields, valuesFromAnswers, valuesFromBody } from './form.js';
 import { surveyPageView } from '../../../views/view-models.js';
 import { type Body, FormBody, FormQuery, NO_STORE, respondentViews, TokenParams, UNSUBMITTED_NOTICE } from './views.js';
 
+/** What the personal link's page says and offers, by the survey's stage (after the deadline it no longer asks for answers). */
+const LINK_ENTRY: Record<Survey['status'], { showDeadline: boolean; lead: string; button: string }> = {
+  draft: { showDeadline: true, lead: '回答の受付はまだ始まっていません。受付開始後に、下のボタンから回答画面を開いてください。', button: '回答画面を開く' },
+  open: { showDeadline: true, lead: '下のボタンを押すと回答画面を開きます。', button: '回答画面を開く' },
+  closed: { showDeadline: false, lead: '回答の受付は終了しました。下のボタンから、貴市の回答の内容をご覧いただけます。', button: '回答の内容を見る' },
+  published: { showDeadline: false, lead: '調査結果を公表しました。下のボタンから、貴市の回答の内容と調査結果をご覧いただけます。', button: '回答の内容と調査結果を見る' },
+};
+
 async function respondentPages(app: FastifyInstance) {
   const { message, context, pageState, renderForm, renderSummary, saveValues, versionOf } = respondentViews(app);
 
@@ -45,6 +53,7 @@ async function respondentPages(app: FastifyInstance) {
       title: opened.survey.title,
       survey: surveyPageView(opened.survey),
       cityName: city?.name ?? opened.invitation.city_code,
+      entry: LINK_ENTRY[opened.survey.status],
       action: `/r/${request.params.token}`,
     });
   });
