@@ -56,6 +56,8 @@ describe('roster import preview in a browser', () => {
     const summaryBox = await page.locator('.error-summary').first().boundingBox();
     const tableBox = await page.locator('table').first().boundingBox();
     expect(summaryBox!.y).toBeLessThan(tableBox!.y);
+    // the error summary has the focus, so a screen reader reads it first and Tab goes on to its links
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('error-summary');
     // each prefecture's text is laid out as one line box, however narrow the window
     const lines = await page.$$eval('tbody td.nowrap', (cells) =>
       cells.map((td) => {
