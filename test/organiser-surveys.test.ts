@@ -102,6 +102,13 @@ describe('participants and status', () => {
     const confirm = await browser.get(`/organiser/surveys/${id}/status?to=closed`);
     expect(confirm.statusCode).toBe(200);
     expect(textOf(confirm.body)).toContain('「回答受付中」から「締切」に変更します');
+    // only 東大阪市 has saved anything (a draft, named above): every other city but 本市 is named as without an
+    // answer, and 本市's missing answer is said
+    const others = (await listParticipants(ctx.database.db, id)).filter((p) => p.city_code !== '282049');
+    expect(textOf(confirm.body)).toContain('東大阪市: 一時保存中（未送信）');
+    expect(textOf(confirm.body)).toContain(`回答のない団体があります（${others.length - 1} 団体）`);
+    expect(textOf(confirm.body)).toContain('函館市、旭川市');
+    expect(textOf(confirm.body)).toContain('本市の回答がまだありません');
     expect((await findSurvey(ctx.database.db, id))!.status).toBe('open');
     await browser.post(`/organiser/surveys/${id}/status`, { to: 'closed' }, `/organiser/surveys/${id}/status?to=closed`);
     expect((await findSurvey(ctx.database.db, id))!.status).toBe('closed');

@@ -185,6 +185,8 @@ const surveyPages: FastifyPluginAsync = async (app) => {
     const survey = request.survey!;
     const to = request.query.to as SurveyStatus;
     if (!SURVEY_STATUSES.includes(to) || !allowedMoves(survey.status).includes(to)) return redirectWithNotice(reply, `/organiser/surveys/${survey.id}`, 'その状態へは変更できません');
+    // closing or publishing while cities still have unsent answers or none at all: name them before the confirmation
+    const statuses = to === 'closed' || to === 'published' ? await listResponseStatuses(app.db, survey.id) : [];
     return renderPage(request, reply, 'pages/organiser/survey-status.hbs', {
       title: '状態の変更の確認',
       survey,
@@ -193,8 +195,9 @@ const surveyPages: FastifyPluginAsync = async (app) => {
       toLabel: SURVEY_STATUS_LABELS[to],
       moveLabel: moveLabel(survey.status, to),
       note: moveNote(survey.status, to),
-      // closing or publishing while cities still have unsent answers: name them before the confirmation
-      drafts: to === 'closed' || to === 'published' ? (await listResponseStatuses(app.db, survey.id)).filter((r) => r.status === 'draft' || r.hasUnsubmittedChanges) : [],
+      drafts: statuses.filter((r) => r.status === 'draft' || r.hasUnsubmittedChanges),
+      unanswered: statuses.filter((r) => r.status === 'not_started' && r.cityCode !== survey.host_city_code),
+      hostUnanswered: statuses.some((r) => r.status === 'not_started' && r.cityCode === survey.host_city_code),
     });
   });
 
