@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRespondentWorkbook } from '../exports/respondent-workbook.js';
 import { buildResultsWorkbook } from '../exports/results-workbook.js';
 import type { ResultsData } from '../exports/types.js';
+import { wrappedLines } from '../exports/print-layout.js';
 import { allTexts, answerFor, BANDS, cellText, MEASURES, participants, resultsFor, roundTrip, SURVEY } from './excel-fixtures.js';
 
 const LABELS = { implemented: '実施済', studying: '検討中', none: '未実施' } as const;
@@ -122,6 +123,8 @@ describe('organiser results workbook: the other sheets', () => {
     const ws = (await organiserBook()).getWorksheet('計画一覧')!;
     expect(rowValues(ws, 1)).toEqual(['団体コード', '市名', '計画の有無', '計画名称', '最新番号', '更新頻度', '計画期間（和暦）', '計画期間（西暦）', '次期計画', '備考', '調査結果の取扱い', '回答の状態']);
     expect(rowValues(ws, 2)).toEqual(['282049', '西宮市', 'あり', '西宮市情報化推進計画', '第3次', '5年更新', '平成28年度～令和2年度', '2016～2020年度', '更新', null, 'すべて公表してよい', '送信済み']);
+    // a period spanning two eras, the longest there is, stays on one line (it wrapped inside 「令和」 before)
+    expect(wrappedLines('平成28年度～令和10年度', ws.getColumn(7).width!)).toBe(1);
     const statuses = Array.from({ length: ws.rowCount - 1 }, (_v, i) => rowValues(ws, i + 2).at(-1));
     expect(statuses.every((s) => s === '送信済み' || s === '一時保存中（未送信のため集計外）')).toBe(true);
     for (let r = 2; r <= ws.rowCount; r++) {

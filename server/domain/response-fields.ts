@@ -136,7 +136,7 @@ export const RESPONSE_FIELDS = [
     form: { name: 'periodStart', id: 'f-periodStart', slot: 'period', label: '開始年度', hint: '西暦（例: 2014）または和暦（例: 平成26年度、H26、令和2年度、R2）' },
     questionnaire: { id: '2-5', label: '最新の計画の期間: 開始年度（例: 2014 または 平成26年度）' },
     summary: { label: '最新の計画が対象とする期間', through: '/plan/periodEnd' },
-    lists: { plans: [{ header: '計画期間（和暦）', width: 13, format: 'periodWareki' }, { header: '計画期間（西暦）', width: 14, format: 'periodSeireki' }] },
+    lists: { plans: [{ header: '計画期間（和暦）', width: 22, format: 'periodWareki' }, { header: '計画期間（西暦）', width: 14, format: 'periodSeireki' }] },
   },
   {
     path: '/plan/periodEnd', label: '計画期間（終了年度）', kind: 'year',
