@@ -111,6 +111,15 @@ describe('importing through the console', () => {
     expect(audit[0]).toMatchObject({ action: 'update', actor: 'staff@city.example.lg.jp' });
   });
 
+  it('the preview shows each value as it will be saved: full-width letters, digits and ＠ made half-width', async () => {
+    const csv = ['団体コード,都道府県,市名,人口,人口基準日,照会先メールアドレス', '２８２０４９,兵庫県,西宮市,４８０，１２３,令和５年１０月１日,ＪＯＨＯ＠ｎｉｓｈｉｎｏｍｉｙａ．ｅｘａｍｐｌｅ．ｌｇ．ｊｐ'].join('\r\n');
+    const preview = await browser.upload('/organiser/roster/import', '/organiser/roster/import', { field: 'file', filename: 'roster.csv', data: iconv.encode(csv, 'Shift_JIS') });
+    expect(preview.statusCode).toBe(200);
+    const row = textOf(/<tr id="row-2"[\s\S]*?<\/tr>/.exec(preview.body)![0]);
+    expect(row).toContain('282049 兵庫県 西宮市 480,123 2023-10-01 JOHO@nishinomiya.example.lg.jp');
+    expect(preview.body).not.toContain('＠');
+  });
+
   it('an .xlsx roster is read from its first sheet', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('名簿');
@@ -119,7 +128,7 @@ describe('importing through the console', () => {
     const data = Buffer.from(await wb.xlsx.writeBuffer());
     const res = await browser.upload('/organiser/roster/import', '/organiser/roster/import', { field: 'file', filename: 'roster.xlsx', data });
     expect(res.statusCode).toBe(200);
-    expect(textOf(res.body)).toMatch(/ 2 202011 長野県 長野市 372760 2023-10-01 .* (新規|変更)/);
+    expect(textOf(res.body)).toMatch(/ 2 202011 長野県 長野市 372,760 2023-10-01 .* (新規|変更)/);
   });
 
   it('editing one city saves it and is audited', async () => {
