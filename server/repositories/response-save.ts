@@ -154,7 +154,7 @@ export async function writeSave(db: Db, w: SaveWrite): Promise<ResponseRow | und
   if (w.row.kind !== 'pending') {
     const { upsert, remove } = w.answers ?? { upsert: [], remove: [] };
     parts.push(
-      `cleared as (delete from response_answers ra using saved where ra.response_id = saved.id and ra.measure_id = any(${p.add(`{${remove.join(',')}}`, 'int[]')}))`,
+      `cleared as (delete from response_answers where response_id = (select id from saved) and measure_id = any(${p.add(`{${remove.join(',')}}`, 'int[]')}))`,
       `written as (insert into response_answers (response_id, measure_id, answer)
         select saved.id, u."measureId", u.answer from saved, jsonb_to_recordset(${p.add(JSON.stringify(upsert), 'jsonb')}) as u("measureId" int, answer text)
         on conflict (response_id, measure_id) do update set answer = excluded.answer)`,
