@@ -319,7 +319,10 @@ function savedOf(state: ResponseState, countedChanged: boolean): SavedResponse {
 }
 
 /** Submits the response as last saved (POST /api/v1/response/submit): 422 with every missing answer. */
-export async function submitResponse(db: Db, args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number; now: Date; reason?: string }): Promise<SavedResponse> {
+export async function submitResponse(
+  db: Db,
+  args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number; now: Date; reason?: string; definitions?: SurveyDefinitionCache },
+): Promise<SavedResponse> {
   return saveResponse(db, { ...args, input: {}, submit: true });
 }
 
