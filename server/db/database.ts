@@ -22,8 +22,9 @@ const preparedNames = new Map<string, string>();
 /**
  * Marks an SQL text (with $n parameters) as a statement to prepare: each PostgreSQL connection (and PGlite) then
  * parses and plans it once, under a name, instead of on every run (for the hottest queries only: issue #15).
- * Only for a statement run outside transactions whose columns a migration cannot change (JSON, not `*`): a stale
- * prepared statement is run again unprepared, which an aborted transaction would not allow. Returns the text.
+ * Only for a statement whose result columns a migration cannot change (JSON, not `*`): a stale prepared statement
+ * is run again unprepared, which a transaction aborted by the failure would not allow. Such a statement may run in a
+ * caller's transaction too (the save's write, repositories/response-save.ts). Returns the text.
  */
 export function preparedStatement(text: string): string {
   if (!preparedNames.has(text)) preparedNames.set(text, `prepared_${preparedNames.size + 1}`);

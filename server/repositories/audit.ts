@@ -19,20 +19,34 @@ export interface AuditRecord {
   after?: unknown;
 }
 
+/** An entry as the audit_log row's values (the one place that knows the columns; repositories/response-save.ts writes it in its statement). */
+export function auditValues(entry: AuditRecord) {
+  return {
+    actor_type: entry.actor.type,
+    actor: entry.actor.id,
+    action: entry.action,
+    entity: entry.entity,
+    entity_id: String(entry.entityId),
+    survey_id: entry.surveyId ?? null,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+  };
+}
+
+/** Each column's SQL type, for a statement that takes the values as parameters of a SELECT (types not inferred there). */
+export const AUDIT_COLUMN_TYPES: Record<keyof ReturnType<typeof auditValues>, string> = {
+  actor_type: 'text',
+  actor: 'text',
+  action: 'text',
+  entity: 'text',
+  entity_id: 'text',
+  survey_id: 'int',
+  before: 'jsonb',
+  after: 'jsonb',
+};
+
 export async function recordAudit(db: Db, entry: AuditRecord): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_type: entry.actor.type,
-      actor: entry.actor.id,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: String(entry.entityId),
-      survey_id: entry.surveyId ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditValues(entry)).execute();
 }
 
 export async function listAudit(db: Db, filter: { entity?: string; entityId?: string; surveyId?: number; limit?: number } = {}) {

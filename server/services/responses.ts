@@ -11,18 +11,8 @@ import type { Answer, ResponseStatus } from '../domain/glossary.js';
 import { EMPTY_ANSWERS, formatLatestNumber, type MeasureRef, mergeErrors, normaliseResponse, type ResponseAnswers, type ResponseInput, validateForSubmit } from '../domain/response.js';
 import { differences } from '../domain/response-fields.js';
 import { type Actor, recordAudit } from '../repositories/audit.js';
-import {
-  findParticipantCity,
-  findResponse,
-  findResponseWithAnswersForUpdate,
-  insertResponse,
-  loadMeasureAnswers,
-  loadSaveContext,
-  rowToAnswers,
-  setPendingAnswers,
-  updateResponse,
-  writeMeasureAnswers,
-} from '../repositories/responses.js';
+import { loadSaveState, rowAfterWrite, type RowWrite, type SaveWrite, writeSave } from '../repositories/response-save.js';
+import { findParticipantCity, findResponse, loadMeasureAnswers, rowToAnswers, setPendingAnswers } from '../repositories/responses.js';
 import { findSurvey, listMeasures } from '../repositories/surveys.js';
 import type { AnswersView } from '../schemas/response.js';
 import { SurveyDefinitionCache } from './survey-definitions.js';
@@ -178,36 +168,48 @@ const same = (a: ResponseAnswers | null, b: ResponseAnswers | null) => a !== nul
 
 interface Outcome {
   saved?: SavedResponse;
-  /** errors to throw once what could be saved is committed */
+  /** errors to throw once what could be saved is written */
   failure?: DomainError;
 }
 
+/** A save whose write found the response changed since its read (another save got there first): nothing was written. */
+const RACED = Symbol('raced');
+/** Reads and writes a save may take when other saves keep getting there first (without expectedVersion only). */
+const MAX_ATTEMPTS = 3;
+
 /**
- * Saves (and optionally submits) a response: version check, normalise, validate, store, audit — in the caller's
- * transaction or a new one. Submitting makes the answers the counted ones; saving after a submission keeps the
- * counted answers and records the changes as unsubmitted.
+ * Saves (and optionally submits) a response: version check, normalise, validate, store, audit. Two round trips
+ * (issue #15): one read, then one statement that writes only if the response is still as read (its version), so it
+ * needs no transaction; a caller's transaction is used as it is. When another save got there first, the response
+ * is read again: with expectedVersion that is a ResponseConflict (409), without it (an organiser's correction) the
+ * save is made again over what is now stored. Submitting makes the answers the counted ones; saving after a
+ * submission keeps the counted answers and records the changes as unsubmitted.
  */
 export async function saveResponse(db: Db, args: SaveResponseArgs): Promise<SavedResponse> {
-  const outcome = await inTransaction(db, (trx) => save(trx, args));
-  if (outcome.failure) throw outcome.failure;
-  return outcome.saved!;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await save(db, args);
+    if (outcome === RACED) {
+      if (attempt < MAX_ATTEMPTS) continue;
+      throw new ResponseConflict(await stateOf(db, await findResponse(db, args.surveyId, args.cityCode)));
+    }
+    if (outcome.failure) throw outcome.failure;
+    return outcome.saved!;
+  }
 }
 
-async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
+async function save(db: Db, args: SaveResponseArgs): Promise<Outcome | typeof RACED> {
   const { surveyId, cityCode, input, expectedVersion, actor, submit = false, now } = args;
-  // Round trips kept few (issue #15): survey, participation and measures in one query; the locked row with its
-  // answers in one; then the row's write, one statement for the changed answers (if any) and the audit entry.
-  const context = await loadSaveContext(trx, surveyId, cityCode);
-  if (!context) throw notFound('調査');
-  if (!context.isParticipant) throw notFound('この調査の照会先団体');
-  const { survey } = context;
+  const state = await loadSaveState(db, surveyId, cityCode);
+  if (!state) throw notFound('調査');
+  if (!state.isParticipant) throw notFound('この調査の照会先団体');
+  const { survey } = state;
   checkWritable(survey, actor, args.reason);
-  const measureList = (await (args.definitions ?? new SurveyDefinitionCache()).get(trx, surveyId, context.measureRevision)).measures;
-  const found = await findResponseWithAnswersForUpdate(trx, surveyId, cityCode);
-  const row = found?.row;
+  // from the definition cache when the caller has one (the respondent's saves); else a third round trip
+  const measureList = (await (args.definitions ?? new SurveyDefinitionCache()).get(db, surveyId, state.measureRevision)).measures;
+  const row = state.response?.row;
   const measureIds = new Map(measureList.map((m) => [m.code, m.id]));
   const measureCodes = new Set(measureIds.keys());
-  const storedAnswers = found?.answers ?? [];
+  const storedAnswers = state.response?.answers ?? [];
   const storedCurrent: Record<string, Answer> = Object.fromEntries(storedAnswers.filter((a) => !a.retired).map((a) => [a.code, a.answer]));
   const before = responseStateOf(row, storedCurrent, measureCodes);
   if (expectedVersion !== undefined && expectedVersion !== before.version) throw new ResponseConflict(before);
@@ -233,13 +235,13 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
     return { failure, saved: savedOf(before, false) };
   }
 
-  const updatedBy = `${actor.type}:${actor.id}`;
-  let saved: ResponseRow | undefined;
+  let write: RowWrite;
+  let changes: SaveWrite['answers'];
   let storedNow = storedCurrent;
   if (submitting || !row || row.status === 'draft') {
-    const write = { answers, status: (submitting ? 'submitted' : 'draft') as ResponseStatus, submittedAt: submitting ? now : undefined, updatedBy, now };
-    saved = row ? await updateResponse(trx, row.id, write) : await insertResponse(trx, surveyId, cityCode, write);
-    if (!saved) throw new ResponseConflict(await stateOf(trx, await findResponse(trx, surveyId, cityCode)));
+    const status: ResponseStatus = submitting ? 'submitted' : 'draft';
+    const submittedAt = submitting ? now : undefined;
+    write = row ? { kind: 'update', id: row.id, version: row.version, answers, status, submittedAt } : { kind: 'insert', surveyId, cityCode, answers, status, submittedAt };
     // The stored answers become exactly answers.measures: changed ones upserted, the others (cleared, or of a
     // retired measure) deleted; unchanged rows are not touched.
     const written: Record<string, Answer> = {};
@@ -253,16 +255,16 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
       keep.add(measureId);
       if (storedById.get(measureId) !== answer) upsert.push({ measureId, answer });
     }
-    const remove = storedAnswers.filter((a) => !keep.has(a.measureId)).map((a) => a.measureId);
-    await writeMeasureAnswers(trx, saved.id, { upsert, remove });
+    changes = { upsert, remove: storedAnswers.filter((a) => !keep.has(a.measureId)).map((a) => a.measureId) };
     storedNow = written;
   } else {
     // Submitted before: the counted answers stay; the changes wait for the next submission (or are dropped when
     // they bring the answers back to the submitted ones).
-    saved = await setPendingAnswers(trx, row.id, same(answers, before.submitted) ? null : answers, { updatedBy, now });
+    write = { kind: 'pending', id: row.id, version: row.version, pending: same(answers, before.submitted) ? null : answers };
   }
-  const after = responseStateOf(saved, storedNow, measureCodes);
-  await recordAudit(trx, {
+  // The state after the write, as the audit entry records it: the write happens only over the row as read.
+  const after = responseStateOf(rowAfterWrite(row, write, now), storedNow, measureCodes);
+  const audit = {
     actor,
     action: submitting ? 'submit' : 'save',
     entity: 'response',
@@ -278,9 +280,11 @@ async function save(trx: Db, args: SaveResponseArgs): Promise<Outcome> {
       ...(args.reason ? { reason: args.reason.trim() } : {}),
       ...args.auditSource,
     },
-  });
+  };
+  const saved = await writeSave(db, { row: write, answers: changes, audit, updatedBy: `${actor.type}:${actor.id}`, now });
+  if (!saved) return RACED;
   const countedChanged = submitting && (row?.status !== 'submitted' || !same(before.submitted, answers));
-  return { failure, saved: savedOf(after, countedChanged) };
+  return { failure, saved: savedOf(responseStateOf(saved, storedNow, measureCodes), countedChanged) };
 }
 
 /** `answers` with the fields named by `errors` put back to their stored value (the period as a pair: its order is one rule). */
@@ -315,7 +319,10 @@ function savedOf(state: ResponseState, countedChanged: boolean): SavedResponse {
 }
 
 /** Submits the response as last saved (POST /api/v1/response/submit): 422 with every missing answer. */
-export async function submitResponse(db: Db, args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number; now: Date; reason?: string }): Promise<SavedResponse> {
+export async function submitResponse(
+  db: Db,
+  args: { surveyId: number; cityCode: string; actor: Actor; expectedVersion?: number; now: Date; reason?: string; definitions?: SurveyDefinitionCache },
+): Promise<SavedResponse> {
   return saveResponse(db, { ...args, input: {}, submit: true });
 }
 

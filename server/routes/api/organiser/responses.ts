@@ -69,7 +69,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { version, submit, reason, ...input } = request.body;
       const { id, cityCode } = request.params;
-      const saved = await saveResponse(app.db, { surveyId: id, cityCode, input, expectedVersion: version, actor: organiserActor(request), submit: submit === true, reason, now: app.clock() });
+      const saved = await saveResponse(app.db, { surveyId: id, cityCode, input, expectedVersion: version, actor: organiserActor(request), submit: submit === true, reason, now: app.clock(), definitions: app.surveyDefinitions });
       return { cityCode, status: saved.status, version: saved.version, submittedAt: saved.submittedAt, hasUnsubmittedChanges: saved.hasUnsubmittedChanges, answers: saved.answers };
     },
   );

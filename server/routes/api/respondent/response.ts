@@ -81,7 +81,7 @@ const respondentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { surveyId, cityCode } = request.respondent!;
-      const saved = await submitResponse(app.db, { surveyId, cityCode, actor: respondentActor(request), expectedVersion: request.body.version, now: app.clock() });
+      const saved = await submitResponse(app.db, { surveyId, cityCode, actor: respondentActor(request), expectedVersion: request.body.version, now: app.clock(), definitions: app.surveyDefinitions });
       if (saved.countedChanged) {
         const receipt = { surveyId, cityCode, model: saved.model, submittedAt: saved.submittedAt, now: app.clock() };
         app.runInBackground('receipt mail', () => sendReceipt(app.db, app.mailer, receipt));

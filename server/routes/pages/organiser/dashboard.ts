@@ -80,6 +80,7 @@ const dashboardPages: FastifyPluginAsync = async (app) => {
         submit: request.body.action === 'submit',
         reason: typeof request.body.reason === 'string' ? request.body.reason : undefined,
         now: app.clock(),
+        definitions: app.surveyDefinitions,
       });
       const what =
         request.body.action === 'submit'
