@@ -19,19 +19,20 @@ export async function surveyDataVersion(db: Db, surveyId: number): Promise<strin
 }
 
 /**
- * A cheap fingerprint of what a survey's results count (issue #15): the measures' revision (T1800), the survey row
- * (bands, host, the round it was copied from), its responses (every save or submission raises a response's version)
- * and its participants, and the same for the round it was copied from (its rates are shown beside). Reads the
- * survey's responses by index, not their 46–200 answers each.
+ * Cheap fingerprints of what a survey's results count (issue #15), read by index, not the survey's answers.
+ * `data` changes with anything the results show: the measures' revision (T1800), the survey row (bands, host, the
+ * round it was copied from), its responses (every save or submission raises a response's version) and its
+ * participants, and the same for the round it was copied from (its rates are shown beside). `structure` is the part
+ * that is not kept response by response (services/results-cache.ts): everything but the survey's own responses and
+ * participants.
  */
-export async function resultsDataVersion(db: Db, surveyId: number): Promise<string> {
-  const row = await sql<{ v: string | null }>`
-    select concat_ws('|',
-      (select revision::text from measure_revision),
-      ${roundVersion(sql`${surveyId}`)},
-      ${roundVersion(sql`(select copied_from_survey_id from surveys where id = ${surveyId})`)}
-    ) as v`.execute(db);
-  return row.rows[0]?.v ?? '';
+export async function resultsDataVersions(db: Db, surveyId: number): Promise<{ data: string; structure: string }> {
+  const previous = roundVersion(sql`(select copied_from_survey_id from surveys where id = ${surveyId})`);
+  const row = await sql<{ data: string | null; structure: string | null }>`
+    select
+      concat_ws('|', (select revision::text from measure_revision), ${roundVersion(sql`${surveyId}`)}, ${previous}) as data,
+      concat_ws('|', (select revision::text from measure_revision), (select updated_at::text from surveys where id = ${surveyId}), ${previous}) as structure`.execute(db);
+  return { data: row.rows[0]?.data ?? '', structure: row.rows[0]?.structure ?? '' };
 }
 
 function roundVersion(id: ReturnType<typeof sql>) {

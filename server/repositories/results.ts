@@ -1,7 +1,9 @@
 // SQL behind the results: the one grouped count of answers per measure × band × answer, respondents per
 // band, the host city's own answers and the plan columns of counted responses.
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { AnswerCountRow } from '../domain/results.js';
+import type { TallyRow } from '../domain/results-tally.js';
 import type { PlanInput } from '../domain/plan-stats.js';
 import type { Answer } from '../domain/glossary.js';
 
@@ -68,6 +70,26 @@ export async function findHostAnswers(db: Db, surveyId: number, hostCityCode: st
   if (!response) return null;
   const answers = await db.selectFrom('response_answers').select(['measure_id', 'answer']).where('response_id', '=', response.id).execute();
   return new Map(answers.map((a) => [a.measure_id, a.answer]));
+}
+
+/**
+ * Every submitted response of the survey's participants and the host city's (issue #15), read by index: id,
+ * version, band and whether it is the host's. The answers (domain/results-tally.ts TallyRow encoding) come only
+ * for the responses not in `known` at the same version, from the same statement, so they are those of the
+ * version returned.
+ */
+export async function listTallyRows(db: Db, surveyId: number, known: { ids: number[]; versions: number[] }): Promise<TallyRow[]> {
+  const rows = await sql<{ id: number; version: number; band_index: number | null; is_host: boolean; answers: string | null }>`
+    with known (id, version) as (select * from unnest(${known.ids}::int[], ${known.versions}::int[]))
+    select r.id, r.version, p.band_index, r.city_code = s.host_city_code as is_host,
+      case when k.id is null then coalesce(
+        (select string_agg(ra.measure_id::text || left(ra.answer, 1), ',') from response_answers ra where ra.response_id = r.id), '') end as answers
+    from responses r
+    join surveys s on s.id = r.survey_id
+    left join participants p on p.survey_id = r.survey_id and p.city_code = r.city_code
+    left join known k on k.id = r.id and k.version = r.version
+    where r.survey_id = ${surveyId} and r.status = 'submitted' and (p.city_code is not null or r.city_code = s.host_city_code)`.execute(db);
+  return rows.rows.map((r) => ({ id: r.id, version: r.version, bandIndex: r.band_index, isHost: r.is_host, answers: r.answers }));
 }
 
 /** A counted response's plan answers: what the plan statistics take, with the band and 最新番号. */
