@@ -167,7 +167,12 @@ async function httpRuns(db: 'pglite' | 'postgres') {
 interface ScaleCase {
   participants: number;
   measures: number;
+  /** computeResults: the full recount */
   resultsMs: number;
+  /** the cache's first request: its tally started from nothing */
+  resultsFirstMs: number;
+  /** the cache after one response changed */
+  resultsChangedMs: number;
   resultsCachedMs: number;
   pageMs: number;
   workbookMs: number;
@@ -185,7 +190,8 @@ function growthLines(db: string, cases: ScaleCase[]): string[] {
   const series = cases.filter((c) => c.measures === measures).sort((a, b) => a.participants - b.participants);
   if (series.length < 2) return [];
   const figures: Array<[string, (c: ScaleCase) => number, string]> = [
-    ['results', (c) => c.resultsMs, 'ms'],
+    ['results, full recount', (c) => c.resultsMs, 'ms'],
+    ['results after a change', (c) => c.resultsChangedMs, 'ms'],
     ['results of unchanged data', (c) => c.resultsCachedMs, 'ms'],
     ['results page', (c) => c.pageMs, 'ms'],
     ['workbook', (c) => c.workbookMs, 'ms'],
@@ -209,7 +215,11 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
   await new Promise((r) => child.on('exit', r));
   const cases: ScaleCase[] = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   for (const c of cases.filter((c) => c.participants === 1800 && c.measures === 200)) {
-    targets.push({ name: `[${db}] results for 1,800 × 200 < 200 ms, computed (the first request after a change)`, value: `${c.resultsMs.toFixed(1)} ms`, met: c.resultsMs < 200 });
+    targets.push({
+      name: `[${db}] results for 1,800 × 200 < 200 ms, the first request after a change (one response submitted again; counted response by response)`,
+      value: `${c.resultsChangedMs.toFixed(1)} ms (full recount ${c.resultsMs.toFixed(1)} ms, the app's first request ${c.resultsFirstMs.toFixed(1)} ms)`,
+      met: c.resultsChangedMs < 200,
+    });
     targets.push({
       name: `[${db}] results for 1,800 × 200 < 200 ms, a repeated request of unchanged data (kept results, checked against the data version)`,
       value: `${c.resultsCachedMs.toFixed(1)} ms`,
@@ -227,6 +237,8 @@ async function scaleRuns(db: 'pglite' | 'postgres'): Promise<string[][]> {
     db,
     `${c.participants} × ${c.measures}`,
     c.resultsMs.toFixed(1),
+    c.resultsFirstMs.toFixed(1),
+    c.resultsChangedMs.toFixed(1),
     c.resultsCachedMs.toFixed(1),
     c.pageMs.toFixed(1),
     c.workbookMs.toFixed(0),
@@ -255,7 +267,7 @@ for (const db of kinds) {
 console.log('\nHTTP (autocannon, loopback)');
 printTable(['db', 'route', 'req/s', 'p50 ms', 'p99 ms', '× baseline', 'errors / non-2xx'], rows);
 console.log('\nScale (time grows with participants × measures: compare the last three columns)');
-printTable(['db', 'participants × measures', 'results ms', 'results ms (unchanged data)', 'page ms', 'workbook ms', 'workbook peak RSS MB', 'size ×', 'results ×', 'workbook ×'], scaleRows);
+printTable(['db', 'participants × measures', 'results ms (full recount)', 'results ms (first request)', 'results ms (after a change)', 'results ms (unchanged data)', 'page ms', 'workbook ms', 'workbook peak RSS MB', 'size ×', 'results ×', 'workbook ×'], scaleRows);
 console.log('\nGrowth with the participants (62 → 1,800 → 5,000; "linear" when the last step grows at most 1.5× the size)');
 for (const g of growth) console.log(g);
 const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
