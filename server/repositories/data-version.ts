@@ -29,9 +29,11 @@ export async function surveyDataVersion(db: Db, surveyId: number): Promise<strin
 export async function resultsDataVersions(db: Db, surveyId: number): Promise<{ data: string; structure: string }> {
   const previous = roundVersion(sql`(select copied_from_survey_id from surveys where id = ${surveyId})`);
   const row = await sql<{ data: string | null; structure: string | null }>`
+    with shared as (select (select revision::text from measure_revision) as revision, ${previous} as previous)
     select
-      concat_ws('|', (select revision::text from measure_revision), ${roundVersion(sql`${surveyId}`)}, ${previous}) as data,
-      concat_ws('|', (select revision::text from measure_revision), (select updated_at::text from surveys where id = ${surveyId}), ${previous}) as structure`.execute(db);
+      concat_ws('|', revision, ${roundVersion(sql`${surveyId}`)}, previous) as data,
+      concat_ws('|', revision, (select updated_at::text from surveys where id = ${surveyId}), previous) as structure
+    from shared`.execute(db);
   return { data: row.rows[0]?.data ?? '', structure: row.rows[0]?.structure ?? '' };
 }
 
