@@ -51,7 +51,11 @@ export class ResultsCache {
   /** how many responses' contributions were added, changed or subtracted (tests and the bench read it) */
   responsesRecounted = 0;
 
-  /** The results as computeResults() gives them; shared between requests, so never to be modified. */
+  /**
+   * The results as computeResults() gives them; shared between requests, so never to be modified. `db` is the app's
+   * database, not a transaction: a tally that saw a transaction's uncommitted version of a response would keep it
+   * after a rollback, and a later save reaches the same version number with other answers.
+   */
   async get(db: Db, surveyId: number, opts: ComputeResultsOptions = {}): Promise<SurveyResults> {
     const prefix = `${surveyId}\u0000${opts.includeRetired ? 1 : 0}\u0000`;
     const versions = await resultsDataVersions(db, surveyId);
