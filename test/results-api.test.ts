@@ -160,6 +160,16 @@ describe('edge cases', () => {
     expect((await results(earlier)).previousRound).toBeNull();
     expect(measures).toHaveLength(46);
   });
+
+  it('a round copied from one that nobody answered has no 前回比 (a rate of 0 against no respondents says nothing)', async () => {
+    const earlier = await smallSurvey('回答のなかった前回');
+    const later = await smallSurvey('今回（前回は回答なし）');
+    await db.updateTable('surveys').set({ copied_from_survey_id: earlier }).where('id', '=', later).execute();
+    await insertResponse(db, { surveyId: later, cityCode: SMALL[0].code, answers: { M01: 'implemented' } });
+    const body = await results(later);
+    expect(body.previousRound).toBeNull();
+    expect(body.measures[0]).toMatchObject({ ratePercent: 100, previousRatePercent: null, rateChange: null });
+  });
 });
 
 describe('results of unchanged data', () => {

@@ -37,8 +37,9 @@ async function frameOf(db: Db, surveyId: number, opts: ComputeResultsOptions, wi
   let previous = null;
   if (withPrevious && survey.copied_from_survey_id !== null) {
     const earlier = await findSurvey(db, survey.copied_from_survey_id);
-    if (earlier) {
-      const earlierResults = await resultsOf(db, earlier.id, {}, false);
+    const earlierResults = earlier && (await resultsOf(db, earlier.id, {}, false));
+    // a round nobody answered has no rates to compare with (its 0 % would read as a change)
+    if (earlier && earlierResults && earlierResults.respondents > 0) {
       previous = {
         surveyId: earlier.id,
         title: earlier.title,
