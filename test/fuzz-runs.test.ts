@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { fuzzRuns } from './support/fuzz-runs.js';
 
 describe('FUZZ_RUNS', () => {
-  it('is 200 when unset or empty, and the number given otherwise', () => {
-    expect(fuzzRuns(undefined)).toBe(200);
-    expect(fuzzRuns('')).toBe(200);
+  it('is 100 when unset or empty, and the number given otherwise', () => {
+    expect(fuzzRuns(undefined)).toBe(100);
+    expect(fuzzRuns('')).toBe(100);
     expect(fuzzRuns('1000')).toBe(1000);
     expect(fuzzRuns(' 5 ')).toBe(5);
   });

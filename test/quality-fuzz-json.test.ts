@@ -1,4 +1,4 @@
-// Property-based bad input against every JSON route in the OpenAPI document: FUZZ_RUNS generated (200 by default, 1,000 in CI)
+// Property-based bad input against every JSON route in the OpenAPI document: FUZZ_RUNS generated (100 by default, 1,000 in CI)
 // bodies per route (wrong types, huge strings, deep nesting, unknown fields, control characters, mixed
 // scripts) → never a 5xx, and what was stored still satisfies the schema's rules.
 import fc from 'fast-check';

@@ -205,7 +205,7 @@ describe('roster import page: POST /organiser/roster/import', () => {
   it('the genuine roster workbook is still previewed', async () => {
     const res = await staff.upload('/organiser/roster/import', '/organiser/roster/import', { field: 'file', filename: 'roster.xlsx', data: genuineRoster });
     expect(res.statusCode).toBe(200);
-    expect(textOf(res.body)).toMatch(/ 2 202011 長野県 長野市 372760 2023-10-01 /);
+    expect(textOf(res.body)).toMatch(/ 2 202011 長野県 長野市 372,760 2023-10-01 /);
   });
 
   it('a CSV of more than 5,000 rows or 30 columns is refused with the reason, quickly', async () => {

@@ -1,4 +1,4 @@
-// Issue 12 §2: the differencing attack, on generated rounds (fast-check, FUZZ_RUNS runs, 200 by default).
+// Issue 12 §2: the differencing attack, on generated rounds (fast-check, FUZZ_RUNS runs, 100 by default).
 // From what a respondent receives — its results workbook read back, the results JSON (counts per band), the
 // plan statistics and the charts — the attacker subtracts every city it can see (and itself) from each band's
 // counts. Whatever is left must never be one non-public city, anonymous cities must never be placeable in one

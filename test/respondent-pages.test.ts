@@ -197,6 +197,17 @@ describe('the form', () => {
     await post({ department: '総務部 情報政策課', action: 'save' });
   });
 
+  it('a NUL typed into a text field is a Japanese 400 that shows what was typed, never a failure of the service', async () => {
+    for (const field of ['department', 'personKana', 'planName', 'notes']) {
+      const res = await post({ [field]: 'ab\u0000c', action: 'save' });
+      expect(res.statusCode, field).toBe(400);
+      expect(res.body, field).toContain('保存できない値（制御文字');
+      expect(res.body, field).toContain('保存できなかった入力内容');
+    }
+    const api = await ctx.app.inject({ method: 'PUT', url: '/api/v1/response', headers: { authorization: `Bearer ${token}` }, payload: { contact: { department: 'ab\u0000c' }, version: 1_000_000 } });
+    expect(api.statusCode).toBeLessThan(500);
+  });
+
   it('a save from a stale page gets the conflict page with both versions side by side; nothing is overwritten', async () => {
     const res = await post({ ...formValues(), department: '古い画面からの入力', action: 'save' }, { version: '0' });
     expect(res.statusCode).toBe(409);

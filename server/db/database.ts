@@ -63,7 +63,8 @@ function literal(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   // standard_conforming_strings is on (PostgreSQL's default, and PGlite's): only the quote needs doubling
-  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  // a NUL cannot be written in SQL text (it would end the protocol message): such a value goes as a parameter
+  if (typeof value === 'string') return value.includes('\u0000') ? undefined : `'${value.replaceAll("'", "''")}'`;
   return undefined;
 }
 
