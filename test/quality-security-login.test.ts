@@ -80,6 +80,12 @@ describe('login limit under parallel attempts', () => {
     expect((await apiLogin('other@city.example.lg.jp', 'other-password-123', '192.0.2.45')).status).toBe(200);
   });
 
+  it('an address of a thousand full-width characters is a wrong login on the page (401) and a schema error on the API (400), never a 500', async () => {
+    const long = 'あ'.repeat(1000);
+    expect((await pageLogin(long, 'x', '198.51.100.90')).status).toBe(401);
+    expect((await apiLogin(long, 'x', '198.51.100.91')).status).toBe(400); // the API's schema limits the address's length
+  });
+
   it('without TRUST_PROXY, a forged X-Forwarded-For does not give each attempt a new address', async () => {
     const direct = await buildTestApp({ seed: true });
     try {

@@ -2,6 +2,7 @@
 // (20 a minute: a whole office may share one proxy address). Keyed on account + address, so wrong passwords
 // sent from elsewhere cannot lock a real user out. Counted in PostgreSQL (repositories/attempt-counters.ts):
 // every instance sees the same counts. The next attempt gets 429 with Retry-After.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError } from '../domain/errors.js';
@@ -38,7 +39,10 @@ async function loginLimitPlugin(app: FastifyInstance) {
     const account = typeof email === 'string' ? email.trim().toLowerCase() : '';
     // an attempt the address limit refused does not count against the account as well
     let result = await app.hitLimit(`login-ip:${request.ip}`, LOGIN_LIMIT_PER_ADDRESS, LOGIN_LIMIT_WINDOW_MS);
-    if (result.allowed) result = await app.hitLimit(`login-account:${request.ip}:${account}`, LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_WINDOW_MS);
+    // the account by its digest: a fixed-length key however long the typed address (a counter's key is indexed, and
+    // PostgreSQL refuses an index entry over about 2.7 KB), and no typed address kept in the counters
+    const accountKey = createHash('sha256').update(account).digest('base64url');
+    if (result.allowed) result = await app.hitLimit(`login-account:${request.ip}:${accountKey}`, LOGIN_LIMIT_PER_ACCOUNT, LOGIN_LIMIT_WINDOW_MS);
     if (result.allowed) return;
     const seconds = Math.min(60, Math.max(1, result.retryAfterSeconds));
     reply.header('Retry-After', String(seconds));
