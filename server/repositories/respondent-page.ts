@@ -6,6 +6,7 @@ import { type Db, preparedStatement } from '../db/database.js';
 import type { City, ResponseRow, Survey } from '../db/schema.js';
 import type { PlanDocumentRow } from '../db/plan-documents-schema.js';
 import type { Answer } from '../domain/glossary.js';
+import { fromJson as json, responseRowFromJson } from './responses.js';
 
 export interface RespondentPage {
   survey: Survey;
@@ -23,10 +24,6 @@ export interface RespondentPage {
   fingerprint: string;
 }
 
-// jsonb gives timestamps as text: these columns become Dates, as pg and PGlite return them elsewhere
-const RESPONSE_TIMESTAMPS = ['submitted_at', 'created_at', 'updated_at', 'pending_updated_at'] as const;
-const toDate = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 type ResponseJson = Record<string, unknown> & { stored_answers: Record<string, Answer> };
 type DocJson = Omit<PlanDocumentRow, 'content'>;
@@ -105,8 +102,7 @@ export async function loadRespondentPage(
   let answers: Record<string, Answer> = {};
   if (response_row) {
     const { stored_answers, ...r } = json(response_row);
-    for (const column of RESPONSE_TIMESTAMPS) r[column] = toDate(r[column]);
-    response = r as unknown as ResponseRow;
+    response = responseRowFromJson(r);
     answers = stored_answers;
   }
   return {

@@ -8,7 +8,7 @@ import type { ResponseRow, Survey } from '../db/schema.js';
 import type { Answer, ResponseStatus } from '../domain/glossary.js';
 import type { ResponseAnswers } from '../domain/response.js';
 import { AUDIT_COLUMN_TYPES, type AuditRecord, auditValues } from './audit.js';
-import { answerColumns } from './responses.js';
+import { answerColumns, fromJson as json, responseRowFromJson } from './responses.js';
 
 export interface StoredAnswer {
   measureId: number;
@@ -25,18 +25,6 @@ export interface SaveState {
   measureRevision: string;
   /** undefined before the first save */
   response?: { row: ResponseRow; answers: StoredAnswer[] };
-}
-
-// jsonb gives timestamps as text: these columns become Dates, as pg and PGlite return them elsewhere
-const RESPONSE_TIMESTAMPS = ['submitted_at', 'created_at', 'updated_at', 'pending_updated_at'] as const;
-const toDate = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-
-/** A responses row read as JSON (to_jsonb), with its timestamps as Dates. */
-export function responseRowFromJson(value: Record<string, unknown> | string): ResponseRow {
-  const row = { ...json(value) };
-  for (const column of RESPONSE_TIMESTAMPS) row[column] = toDate(row[column]);
-  return row as unknown as ResponseRow;
 }
 
 // Rows as JSON: a column added by a migration while an instance runs does not change the statement's columns, so

@@ -46,6 +46,20 @@ const COLUMNS = {
 const pick = <K extends string>(row: ResponseRow, columns: Record<K, keyof ResponseRow>) =>
   Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, row[column as keyof ResponseRow]])) as Record<K, unknown>;
 
+// jsonb gives timestamps as text: these columns become Dates, as pg and PGlite return them elsewhere
+const RESPONSE_TIMESTAMPS = ['submitted_at', 'created_at', 'updated_at', 'pending_updated_at'] as const;
+const toDate = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+/** A value of a JSON column as pg (parsed) or PGlite (text) may return it. */
+export const fromJson = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** A responses row read as JSON (to_jsonb), with its timestamps as Dates. */
+export function responseRowFromJson(value: Record<string, unknown> | string): ResponseRow {
+  const row = { ...fromJson(value) };
+  for (const column of RESPONSE_TIMESTAMPS) row[column] = toDate(row[column]);
+  return row as unknown as ResponseRow;
+}
+
 export function rowToAnswers(row: ResponseRow, measures: Record<string, Answer>): ResponseAnswers {
   return {
     contact: pick(row, COLUMNS.contact) as unknown as ContactAnswers,
